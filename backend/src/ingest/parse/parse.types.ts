@@ -1,0 +1,37 @@
+/** The document formats the product accepts. */
+export const DOCUMENT_KINDS = ['pdf', 'docx', 'txt', 'md', 'html'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** Text of one page (PDF) or of the whole document (other formats: page is null). */
+export interface ParsedPage {
+  page: number | null;
+  text: string;
+}
+
+export interface ParsedDocument {
+  pages: ParsedPage[];
+  /** Number of pages for paged formats, null otherwise. */
+  pageCount: number | null;
+}
+
+/** One retrievable piece of a document. `index` is dense from 0 and stable for the same input. */
+export interface Chunk {
+  index: number;
+  text: string;
+  page: number | null;
+  heading: string | null;
+}
+
+export interface ParseLimits {
+  /** Wall-clock cap for parsing one file. */
+  timeoutMs: number;
+  /** Heap cap for the isolated parser. */
+  maxMemoryMb: number;
+}
+
+export interface ChunkOptions {
+  /** Target chunk length in characters. */
+  size: number;
+  /** Characters repeated from the end of the previous chunk. */
+  overlap: number;
+}
