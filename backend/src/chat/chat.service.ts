@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { LlmClient } from '../clients/ollama.ts';
+import type { Config } from '../config.ts';
+import type { ChatRequest, ChatResponseDto, CitationDto, SourceDto } from '../contracts/chat.ts';
+import { NotFoundError } from '../http/errors.ts';
+import type { Logger } from '../logger.ts';
+import type { RetrievalService } from '../retrieval/retrieval.service.ts';
+import type { AnswerCache } from './answer-cache.ts';
+import { extractCitations, presentSources } from './citations.ts';
+import type { ConversationsRepository } from './conversations.repository.ts';
+import { buildPrompt } from './prompt.ts';
+
+export const NO_SOURCES_ANSWER = 'I could not find anything about this in the documents you can search.';
+
+/** Receives a streamed answer as it is produced. */
+export interface AnswerSink {
+  sources(data: { conversationId: string; sources: SourceDto[] }): void;
+  token(text: string): void;
+}
+
+export interface ChatServiceDeps {
+  config: Config;
+  llm: LlmClient;
+  retrieval: RetrievalService;
+  conversations: ConversationsRepository;
+  cache: AnswerCache;
+  collectionExists: (id: string) => boolean;
+  logger: Logger;
+}
+
+export function createChatService(deps: ChatServiceDeps) {
+  const { config, llm, retrieval, conversations, cache, logger } = deps;
+  const settings = { model: config.ollama.chatModel, embed: config.ollama.embedModel, k: config.retrieval.topK, t: config.chat.temperature };
+
+  /**
+   * Answers a question over the collections: retrieve, prompt, stream from Ollama, save.
+   * Nothing is written before the model has started answering, so a failure leaves no trace;
+   * an answer cut short (client gone, stream broken) is saved with what was said.
+   */
+  async function answer(req: ChatRequest, sink: AnswerSink, signal: AbortSignal): Promise<ChatResponseDto> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const existing = req.conversationId ? conversations.get(req.conversationId) : undefined;
+    if (req.conversationId && !existing) throw new NotFoundError('conversation not found');
+    const collectionIds = req.collectionIds ?? existing?.collectionIds ?? ['default'];
+    for (const id of collectionIds) if (!deps.collectionExists(id)) throw new NotFoundError(`collection not found: ${id}`);
+    const conversationId = existing?.id ?? randomUUID();
+    const history = existing ? conversations.recentMessages(existing.id, config.chat.historyTurns * 2) : [];
+
+    const save = (content: string, status: 'complete' | 'aborted' | 'failed', citations: CitationDto[], timings: unknown) => {
+      if (!existing) conversations.create(req.question.slice(0, 80), collectionIds, null, conversationId);
+      conversations.addMessage({ conversationId, role: 'user', content: req.question, status: 'complete' });
+      return conversations.addMessage({ conversationId, role: 'assistant', content, status, citations, model: config.ollama.chatModel, timings });
+    };
+
+    const cacheKey = history.length === 0 ? cache.keyFor(req.question, collectionIds, settings) : null;
+    const hit = cacheKey ? await cache.get(cacheKey) : null;
+    if (hit) {
+      sink.sources({ conversationId, sources: hit.sources });
+      sink.token(hit.answer);
+      const timings = { retrievalMs: 0, firstTokenMs: elapsed(), totalMs: elapsed() };
+      const messageId = save(hit.answer, 'complete', hit.citations, timings);
+      return { conversationId, messageId, answer: hit.answer, sources: hit.sources, citations: hit.citations, timings, cached: true, noSources: false };
+    }
+
+    const { results } = await retrieval.retrieve(req.question, collectionIds);
+    const retrievalMs = elapsed();
+    if (results.length === 0) {
+      sink.sources({ conversationId, sources: [] });
+      sink.token(NO_SOURCES_ANSWER);
+      const timings = { retrievalMs, firstTokenMs: elapsed(), totalMs: elapsed() };
+      const messageId = save(NO_SOURCES_ANSWER, 'complete', [], timings);
+      return { conversationId, messageId, answer: NO_SOURCES_ANSWER, sources: [], citations: [], timings, cached: false, noSources: true };
+    }
+
+    const { messages, used } = buildPrompt({
+      question: req.question,
+      sources: results,
+      history: history.map((m) => ({ role: m.role, content: m.content })),
+      budgetChars: config.chat.contextBudgetChars,
+    });
+    const sources = presentSources(used, req.question);
+    const tokens = llm.chat(messages, { temperature: config.chat.temperature, signal })[Symbol.asyncIterator]();
+    // Wait for the model's first words before saying anything, so an unreachable Ollama is a clean 503.
+    const first = await tokens.next();
+    const firstTokenMs = elapsed();
+    sink.sources({ conversationId, sources });
+
+    let text = '';
+    let status: 'complete' | 'aborted' | 'failed' = 'complete';
+    let saved: { messageId: string; citations: CitationDto[]; timings: ChatResponseDto['timings'] } | undefined;
+    try {
+      for (let step = first; !step.done; step = await tokens.next()) {
+        text += step.value;
+        sink.token(step.value);
+      }
+      if (signal.aborted) status = 'aborted';
+    } catch (err) {
+      status = 'failed';
+      logger.warn({ err, conversationId }, 'answer stream broke');
+      throw err;
+    } finally {
+      const citations = extractCitations(text, used, sources);
+      const timings = { retrievalMs, firstTokenMs, totalMs: elapsed() };
+      saved = { messageId: save(text, status, citations, timings), citations, timings };
+    }
+    const { messageId, citations, timings } = saved;
+    if (cacheKey && status === 'complete') await cache.set(cacheKey, { answer: text, sources, citations });
+    return { conversationId, messageId, answer: text, sources, citations, timings, cached: false, noSources: false };
+  }
+  return { answer };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

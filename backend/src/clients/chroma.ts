@@ -1,0 +1,177 @@
+import { ChromaClient, type Collection, type Metadata, type Where } from 'chromadb';
+
+/** Chroma could not be reached, or refused what we sent. */
+export class ChromaError extends Error {
+  readonly kind: 'unreachable' | 'rejected';
+  constructor(kind: 'unreachable' | 'rejected', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ChromaError';
+    this.kind = kind;
+  }
+}
+
+/** Vectors of different sizes were offered for one Chroma collection. */
+export class DimensionMismatchError extends Error {
+  constructor(detail: string) {
+    super(`embedding dimension mismatch: ${detail}; the embedding model changed size, so its documents must be re-indexed`);
+    this.name = 'DimensionMismatchError';
+  }
+}
+
+export interface ChunkVector {
+  id: string;
+  vector: number[];
+  documentId: string;
+  collectionId: string;
+  chunkIndex: number;
+  page: number | null;
+}
+
+export interface VectorHit {
+  id: string;
+  documentId: string;
+  chunkIndex: number;
+  /** Cosine distance: 0 is identical, 2 is opposite. */
+  distance: number;
+}
+
+export interface VectorStore {
+  heartbeat(): Promise<void>;
+  /** Upserts vectors into the Chroma collection of this embedding model and dimension. */
+  upsertChunks(model: string, vectors: ChunkVector[]): Promise<void>;
+  /** Nearest chunks in the given (knowledge-base) collections. */
+  queryChunks(model: string, collectionIds: string[], vector: number[], k: number): Promise<VectorHit[]>;
+  /** Removes every vector of a document, whichever model made it. */
+  deleteDocument(documentId: string): Promise<void>;
+  /** Removes a document's vectors from chunk index `fromIndex` on (left by an earlier, longer run). */
+  deleteDocumentFrom(documentId: string, fromIndex: number): Promise<void>;
+  countForDocument(documentId: string): Promise<number>;
+  /** Drops every Chroma collection this deployment owns (tests and full re-index only). */
+  dropAll(): Promise<void>;
+}
+
+/** One Chroma collection per embedding model and dimension, so vectors of different models never mix. */
+export function chromaCollectionName(prefix: string, model: string, dimension: number): string {
+  const safe = model.toLowerCase().replace(/:latest$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${prefix}-${safe}-${dimension}`.slice(0, 63);
+}
+
+export function createChromaStore(url: string, prefix: string): VectorStore {
+  const u = new URL(url);
+  const client = new ChromaClient({
+    host: u.hostname,
+    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+    ssl: u.protocol === 'https:',
+  });
+  const handles = new Map<string, Promise<Collection>>();
+
+  function collectionFor(model: string, dimension: number): Promise<Collection> {
+    const name = chromaCollectionName(prefix, model, dimension);
+    let handle = handles.get(name);
+    if (!handle) {
+      handle = client.getOrCreateCollection({
+        name,
+        embeddingFunction: null,
+        configuration: { hnsw: { space: 'cosine' } },
+        metadata: { model, dimension },
+      });
+      handle.catch(() => handles.delete(name));
+      handles.set(name, handle);
+    }
+    return handle;
+  }
+
+  async function chunkCollections(): Promise<Collection[]> {
+    const all: Collection[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await client.listCollections({ limit: 100, offset });
+      all.push(...page.filter((c) => c.name.startsWith(`${prefix}-`)));
+      if (page.length < 100) return all;
+    }
+  }
+
+  return {
+    async heartbeat() {
+      await guard(() => client.heartbeat());
+    },
+    async upsertChunks(model, vectors) {
+      if (vectors.length === 0) return;
+      const dimension = vectors[0]!.vector.length;
+      if (vectors.some((v) => v.vector.length !== dimension)) {
+        throw new DimensionMismatchError(`vectors of ${dimension} and other sizes in one batch`);
+      }
+      await guard(async () => {
+        const collection = await collectionFor(model, dimension);
+        await collection.upsert({
+          ids: vectors.map((v) => v.id),
+          embeddings: vectors.map((v) => v.vector),
+          metadatas: vectors.map(toMetadata),
+        });
+      });
+    },
+    async queryChunks(model, collectionIds, vector, k) {
+      if (collectionIds.length === 0) return [];
+      return guard(async () => {
+        const collection = await collectionFor(model, vector.length);
+        const where = collectionIds.length === 1 ? { collectionId: collectionIds[0]! } : { collectionId: { $in: collectionIds } };
+        const res = await collection.query({ queryEmbeddings: [vector], nResults: k, where, include: ['metadatas', 'distances'] });
+        const ids = res.ids[0] ?? [];
+        return ids.map((id, i) => {
+          const meta = res.metadatas[0]?.[i] ?? {};
+          return {
+            id,
+            documentId: String(meta.documentId),
+            chunkIndex: Number(meta.chunkIndex),
+            distance: res.distances[0]?.[i] ?? 2,
+          };
+        });
+      });
+    },
+    async deleteDocument(documentId) {
+      await guard(async () => {
+        for (const collection of await chunkCollections()) await collection.delete({ where: { documentId } });
+      });
+    },
+    async deleteDocumentFrom(documentId, fromIndex) {
+      await guard(async () => {
+        const where: Where = { $and: [{ documentId }, { chunkIndex: { $gte: fromIndex } }] };
+        for (const collection of await chunkCollections()) await collection.delete({ where });
+      });
+    },
+    async dropAll() {
+      await guard(async () => {
+        for (const collection of await chunkCollections()) await client.deleteCollection({ name: collection.name });
+        handles.clear();
+      });
+    },
+    async countForDocument(documentId) {
+      return guard(async () => {
+        let count = 0;
+        for (const collection of await chunkCollections()) {
+          count += (await collection.get({ where: { documentId }, include: [] })).ids.length;
+        }
+        return count;
+      });
+    },
+  };
+}
+
+function toMetadata(v: ChunkVector): Metadata {
+  const meta: Metadata = { documentId: v.documentId, collectionId: v.collectionId, chunkIndex: v.chunkIndex };
+  if (v.page !== null) meta.page = v.page;
+  return meta;
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ChromaError || err instanceof DimensionMismatchError) throw err;
+    const name = (err as Error)?.name ?? '';
+    const message = (err as Error)?.message ?? String(err);
+    if (name === 'ChromaConnectionError' || /fetch failed|ECONNREFUSED|ECONNRESET|socket|timed? ?out/i.test(message)) {
+      throw new ChromaError('unreachable', 'Chroma is unreachable', { cause: err });
+    }
+    throw new ChromaError('rejected', `Chroma refused the request: ${message}`, { cause: err });
+  }
+}

@@ -1,0 +1,170 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The process roles one codebase can play; `api,worker` in one process is the embedded default. */
+export const ROLES = ['api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = z.url({ protocol: /^https?$/ });
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+
+// Every variable the product reads, with one line each on what it means.
+const envSchema = z.object({
+  // Which roles this process runs: api, worker, or both (comma separated).
+  ROLES: list.pipe(z.array(z.enum(ROLES)).min(1)).default(['api', 'worker']),
+  // HTTP port of the api role.
+  PORT: int(0, 65535).default(3000),
+  // Address the api binds to.
+  HOST: z.string().min(1).default('0.0.0.0'),
+  // Where SQLite, uploaded files and the embedded Chroma keep their data.
+  DATA_DIR: z.string().min(1).default('data'),
+  // pino level: fatal, error, warn, info, debug, trace or silent.
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Ollama on the host, e.g. http://host.docker.internal:11434.
+  OLLAMA_HOST: url.default('http://127.0.0.1:11434'),
+  // Model that writes answers (must be pulled in Ollama).
+  OLLAMA_CHAT_MODEL: z.string().min(1).default('llama3.2:3b'),
+  // Model that embeds chunks and questions (must be pulled in Ollama).
+  OLLAMA_EMBED_MODEL: z.string().min(1).default('nomic-embed-text'),
+  // Give up on one Ollama request after this many milliseconds.
+  OLLAMA_TIMEOUT_MS: int(1000, 3_600_000).default(120_000),
+  // Texts sent to /api/embed in one request.
+  EMBED_BATCH_SIZE: int(1, 1024).default(32),
+  // Chroma server; when unset, a local Chroma is started from the npm package under DATA_DIR/chroma.
+  CHROMA_URL: url.optional(),
+  // Start of every Chroma collection name this deployment owns, so several can share one Chroma.
+  CHROMA_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('chunks'),
+  // Port for the local Chroma started when CHROMA_URL is unset.
+  CHROMA_LOCAL_PORT: int(1, 65535).default(8000),
+  // Redis for queues, cache, rate limits and the socket.io adapter.
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // Prefix for every Redis key and queue, so several deployments can share one Redis.
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('rag'),
+  // Largest accepted upload, in megabytes.
+  UPLOAD_MAX_FILE_MB: int(1, 10_240).default(100),
+  // Files accepted in one upload request.
+  UPLOAD_MAX_FILES: int(1, 1000).default(20),
+  // Non-file form fields accepted in one upload request.
+  UPLOAD_MAX_FIELDS: int(0, 100).default(10),
+  // Parsing one file is stopped after this many seconds.
+  PARSE_TIMEOUT_S: int(1, 3600).default(300),
+  // Heap cap of the isolated parser, in megabytes.
+  PARSE_MAX_MEMORY_MB: int(64, 16_384).default(1024),
+  // Documents ingested at the same time by one worker process.
+  INGEST_CONCURRENCY: int(1, 64).default(2),
+  // Attempts for an ingest job whose failure is transient (Ollama or Chroma down).
+  INGEST_ATTEMPTS: int(1, 1000).default(50),
+  // Longest wait between retries of an ingest job whose dependency is away, in milliseconds.
+  INGEST_RETRY_MAX_DELAY_MS: int(100, 3_600_000).default(30_000),
+  // How long a job's lock lasts, and how often stalled jobs (their worker died) are taken back, in ms.
+  INGEST_STALL_CHECK_MS: int(500, 600_000).default(30_000),
+  // Target chunk length in characters.
+  CHUNK_SIZE: int(100, 20_000).default(1200),
+  // Characters repeated between neighbouring chunks.
+  CHUNK_OVERLAP: int(0, 10_000).default(200),
+  // Chunks given to the model per question.
+  RETRIEVAL_TOP_K: int(1, 100).default(6),
+  // How vector and keyword results are fused: rrf (reciprocal rank) or weighted.
+  RETRIEVAL_FUSION: z.enum(['rrf', 'weighted']).default('rrf'),
+  // Vector hits farther than this cosine distance (0..2) do not count as relevant.
+  RETRIEVAL_MAX_DISTANCE: z.coerce.number().min(0).max(2).default(0.9),
+  // Weight of the vector results in fusion (keyword results get 1 minus it).
+  RETRIEVAL_VECTOR_WEIGHT: z.coerce.number().min(0).max(1).default(0.6),
+  // Characters of prompt (system, sources, history, question) sent to the model at most.
+  CONTEXT_BUDGET_CHARS: int(1000, 1_000_000).default(12_000),
+  // Longest question accepted, in characters.
+  QUESTION_MAX_CHARS: int(10, 100_000).default(4000),
+  // Earlier turns of a conversation carried into a follow-up question.
+  CHAT_HISTORY_TURNS: int(0, 50).default(6),
+  // Seconds an answer stays in the answer cache (0 turns it off).
+  ANSWER_CACHE_TTL_S: int(0, 604_800).default(3600),
+  // Seconds an embedding stays in the embedding cache.
+  EMBED_CACHE_TTL_S: int(60, 31_536_000).default(2_592_000),
+  // Sampling temperature for answers.
+  CHAT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+  // Seconds a worker waits for running jobs on SIGTERM before it stops anyway.
+  SHUTDOWN_GRACE_S: int(1, 600).default(30),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+/** Parses and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.CHUNK_OVERLAP >= e.CHUNK_SIZE) {
+    throw new ConfigError('invalid configuration:\n  CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    roles: new Set<Role>(e.ROLES),
+    http: { port: e.PORT, host: e.HOST },
+    log: { level: e.LOG_LEVEL },
+    paths: {
+      dataDir,
+      database: path.join(dataDir, 'app.db'),
+      documents: path.join(dataDir, 'documents'),
+      uploads: path.join(dataDir, 'tmp'),
+      chroma: path.join(dataDir, 'chroma'),
+    },
+    ollama: {
+      host: e.OLLAMA_HOST,
+      chatModel: e.OLLAMA_CHAT_MODEL,
+      embedModel: e.OLLAMA_EMBED_MODEL,
+      timeoutMs: e.OLLAMA_TIMEOUT_MS,
+      embedBatchSize: e.EMBED_BATCH_SIZE,
+    },
+    chroma: { url: e.CHROMA_URL, prefix: e.CHROMA_PREFIX, localPort: e.CHROMA_LOCAL_PORT },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    upload: {
+      maxFileBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,
+      maxFiles: e.UPLOAD_MAX_FILES,
+      maxFields: e.UPLOAD_MAX_FIELDS,
+    },
+    ingest: {
+      parseTimeoutMs: e.PARSE_TIMEOUT_S * 1000,
+      parseMaxMemoryMb: e.PARSE_MAX_MEMORY_MB,
+      concurrency: e.INGEST_CONCURRENCY,
+      attempts: e.INGEST_ATTEMPTS,
+      retryMaxDelayMs: e.INGEST_RETRY_MAX_DELAY_MS,
+      stallCheckMs: e.INGEST_STALL_CHECK_MS,
+      chunkSize: e.CHUNK_SIZE,
+      chunkOverlap: e.CHUNK_OVERLAP,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_S * 1000,
+    },
+    retrieval: {
+      topK: e.RETRIEVAL_TOP_K,
+      fusion: e.RETRIEVAL_FUSION,
+      vectorWeight: e.RETRIEVAL_VECTOR_WEIGHT,
+      maxDistance: e.RETRIEVAL_MAX_DISTANCE,
+    },
+    chat: {
+      contextBudgetChars: e.CONTEXT_BUDGET_CHARS,
+      questionMaxChars: e.QUESTION_MAX_CHARS,
+      historyTurns: e.CHAT_HISTORY_TURNS,
+      answerCacheTtlS: e.ANSWER_CACHE_TTL_S,
+      temperature: e.CHAT_TEMPERATURE,
+    },
+    cache: { embedTtlS: e.EMBED_CACHE_TTL_S },
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** The body of POST /api/v1/chat; the question cap comes from config. */
+export function chatRequestSchema(questionMaxChars: number) {
+  return z.strictObject({
+    question: z
+      .string({ error: 'question must be a string' })
+      .trim()
+      .min(1, 'question is empty')
+      .max(questionMaxChars, `question is longer than ${questionMaxChars} characters`),
+    conversationId: z.uuid().optional(),
+    collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+    stream: z.boolean().default(true),
+  });
+}
+export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
+
+export interface SourceDto {
+  n: number;
+  documentId: string;
+  filename: string;
+  page: number | null;
+  snippet: string;
+}
+
+export interface CitationDto extends SourceDto {
+  chunkId: string;
+}
+
+export interface ChatTimings {
+  retrievalMs: number;
+  firstTokenMs: number | null;
+  totalMs: number;
+}
+
+export interface ChatDoneDto {
+  conversationId: string;
+  messageId: string;
+  citations: CitationDto[];
+  timings: ChatTimings;
+  cached: boolean;
+  /** True when no relevant source was found and the model was not asked. */
+  noSources: boolean;
+}
+
+export interface ChatResponseDto extends ChatDoneDto {
+  answer: string;
+  sources: SourceDto[];
+}
+
+/** Server-sent events of a streamed answer, in order: sources, token*, then done or error. */
+export type ChatStreamEvent =
+  | { event: 'sources'; data: { conversationId: string; sources: SourceDto[] } }
+  | { event: 'token'; data: { text: string } }
+  | { event: 'done'; data: ChatDoneDto }
+  | { event: 'error'; data: { code: string; message: string } };
+
+export interface MessageDto {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: 'complete' | 'aborted' | 'failed';
+  citations: CitationDto[];
+  createdAt: string;
+}
+
+export interface ConversationDto {
+  id: string;
+  title: string;
+  collectionIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { DOCUMENT_KINDS } from '../ingest/parse/parse.types.ts';
+
+/** Shared with the dashboard: what the API says about documents. */
+export const DOCUMENT_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export const INGEST_STAGES = ['waiting', 'parsing', 'chunking', 'embedding', 'indexing'] as const;
+export type IngestStage = (typeof INGEST_STAGES)[number];
+
+export const documentSchema = z.object({
+  id: z.string(),
+  collectionId: z.string(),
+  filename: z.string(),
+  kind: z.enum(DOCUMENT_KINDS),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  status: z.enum(DOCUMENT_STATUSES),
+  stage: z.enum(INGEST_STAGES).nullable(),
+  progress: z.number().int().min(0).max(100),
+  pageCount: z.number().int().nullable(),
+  chunkCount: z.number().int().nullable(),
+  error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  readyAt: z.string().nullable(),
+});
+export type DocumentDto = z.infer<typeof documentSchema>;
+
+export const listDocumentsQuerySchema = z.strictObject({
+  collectionId: z.string().min(1).max(100).optional(),
+  status: z.enum(DOCUMENT_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type ListDocumentsQuery = z.infer<typeof listDocumentsQuerySchema>;
+
+export const uploadFieldsSchema = z.strictObject({
+  collectionId: z.string().min(1).max(100).default('default'),
+});
+
+// Any id that is not a document's is simply not found (404), whatever its shape.
+export const documentIdParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
+
+export interface DocumentListDto {
+  items: DocumentDto[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface UploadResultDto {
+  documents: (DocumentDto & { duplicate: boolean })[];
+}

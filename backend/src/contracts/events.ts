@@ -1,0 +1,29 @@
+import type { DocumentDto, IngestStage } from './documents.ts';
+
+/** socket.io events the server emits to the dashboard, by name. */
+export interface DocumentProgress {
+  documentId: string;
+  collectionId: string;
+  stage: IngestStage;
+  /** Items done and total within the stage (pages, chunks). */
+  done: number;
+  total: number;
+  /** Overall percent of the whole ingestion. */
+  percent: number;
+}
+
+export interface ServerToClientEvents {
+  'document.queued': (doc: DocumentDto) => void;
+  'document.progress': (progress: DocumentProgress) => void;
+  'document.ready': (doc: DocumentDto) => void;
+  'document.failed': (doc: DocumentDto) => void;
+  'document.deleted': (payload: { documentId: string; collectionId: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Join the rooms of these collections; the ack says which were joined. */
+  subscribe: (payload: { collectionIds: string[] }, ack?: (res: { joined: string[] } | { error: string }) => void) => void;
+  unsubscribe: (payload: { collectionIds: string[] }) => void;
+}
+
+export type DocumentEventName = keyof ServerToClientEvents;

@@ -1,0 +1,129 @@
+import type { Db } from '../clients/db.ts';
+import { nowIso } from '../clients/db.ts';
+import type { DocumentStatus, IngestStage } from '../contracts/documents.ts';
+import type { DocumentKind } from '../ingest/parse/parse.types.ts';
+
+export interface DocumentRow {
+  id: string;
+  collection_id: string;
+  sha256: string;
+  filename: string;
+  kind: DocumentKind;
+  size_bytes: number;
+  status: DocumentStatus;
+  stage: IngestStage | null;
+  progress: number;
+  page_count: number | null;
+  chunk_count: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  retryable: number | null;
+  attempts: number;
+  embedding_model: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+  updated_at: string;
+  ready_at: string | null;
+}
+
+export interface NewDocument {
+  id: string;
+  collectionId: string;
+  sha256: string;
+  filename: string;
+  kind: DocumentKind;
+  sizeBytes: number;
+  uploadedBy: string | null;
+}
+
+/** SQL for documents; the only place that knows the table's shape. */
+export function createDocumentsRepository(db: Db) {
+  const byId = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?');
+  const bySha = db.prepare<[string, string], DocumentRow>('SELECT * FROM documents WHERE collection_id = ? AND sha256 = ?');
+  const countSha = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM documents WHERE sha256 = ?');
+  const insert = db.prepare(
+    `INSERT INTO documents (id, collection_id, sha256, filename, kind, size_bytes, status, uploaded_by, created_at, updated_at)
+     VALUES (@id, @collectionId, @sha256, @filename, @kind, @sizeBytes, 'queued', @uploadedBy, @now, @now)`,
+  );
+  const remove = db.prepare<[string]>('DELETE FROM documents WHERE id = ?');
+
+  return {
+    get: (id: string) => byId.get(id),
+    findBySha: (collectionId: string, sha256: string) => bySha.get(collectionId, sha256),
+    /** How many documents (in any collection) still use this stored file. */
+    countBySha: (sha256: string) => countSha.get(sha256)!.n,
+    insert(doc: NewDocument): DocumentRow {
+      insert.run({ ...doc, now: nowIso() });
+      return byId.get(doc.id)!;
+    },
+    delete: (id: string) => remove.run(id).changes > 0,
+
+    list(filter: { collectionId?: string; status?: DocumentStatus; limit: number; offset: number }) {
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit: filter.limit, offset: filter.offset };
+      if (filter.collectionId) {
+        where.push('collection_id = @collectionId');
+        params.collectionId = filter.collectionId;
+      }
+      if (filter.status) {
+        where.push('status = @status');
+        params.status = filter.status;
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const items = db
+        .prepare(`SELECT * FROM documents ${clause} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`)
+        .all(params) as DocumentRow[];
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM documents ${clause}`).get(params) as { n: number }).n;
+      return { items, total };
+    },
+
+    /** Moves a document to a new status; clears the error unless one is given. */
+    setStatus(
+      id: string,
+      status: DocumentStatus,
+      fields: Partial<{ stage: IngestStage | null; progress: number; pageCount: number | null; chunkCount: number; embeddingModel: string; error: { code: string; message: string; retryable: boolean } | null }> = {},
+    ): void {
+      const now = nowIso();
+      db.prepare(
+        `UPDATE documents SET status = @status, updated_at = @now,
+           stage = CASE WHEN @setStage THEN @stage ELSE stage END,
+           progress = COALESCE(@progress, progress),
+           page_count = CASE WHEN @setPages THEN @pageCount ELSE page_count END,
+           chunk_count = COALESCE(@chunkCount, chunk_count),
+           embedding_model = COALESCE(@embeddingModel, embedding_model),
+           error_code = @errorCode, error_message = @errorMessage, retryable = @retryable,
+           ready_at = CASE WHEN @status = 'ready' THEN @now ELSE ready_at END
+         WHERE id = @id`,
+      ).run({
+        id,
+        status,
+        now,
+        setStage: 'stage' in fields ? 1 : 0,
+        stage: fields.stage ?? null,
+        progress: fields.progress ?? null,
+        setPages: 'pageCount' in fields ? 1 : 0,
+        pageCount: fields.pageCount ?? null,
+        chunkCount: fields.chunkCount ?? null,
+        embeddingModel: fields.embeddingModel ?? null,
+        errorCode: fields.error?.code ?? null,
+        errorMessage: fields.error?.message ?? null,
+        retryable: fields.error ? (fields.error.retryable ? 1 : 0) : null,
+      });
+    },
+
+    setProgress(id: string, stage: IngestStage, progress: number): void {
+      db.prepare('UPDATE documents SET stage = ?, progress = ?, updated_at = ? WHERE id = ?').run(stage, progress, nowIso(), id);
+    },
+
+    countAttempt(id: string): void {
+      db.prepare('UPDATE documents SET attempts = attempts + 1 WHERE id = ?').run(id);
+    },
+
+    /** Raises the collection's corpus version so cached answers over it are no longer used. */
+    bumpCorpusVersion(collectionId: string): void {
+      db.prepare('UPDATE collections SET corpus_version = corpus_version + 1 WHERE id = ?').run(collectionId);
+    },
+  };
+}
+
+export type DocumentsRepository = ReturnType<typeof createDocumentsRepository>;

@@ -1,0 +1,68 @@
+import type { VectorStore } from '../clients/chroma.ts';
+import type { Db } from '../clients/db.ts';
+import { sameModel, type LlmClient } from '../clients/ollama.ts';
+import type { RedisConnection } from '../clients/redis.ts';
+import type { Config } from '../config.ts';
+
+export type DependencyName = 'sqlite' | 'redis' | 'chroma' | 'ollama';
+
+export interface DependencyStatus {
+  ok: boolean;
+  latencyMs: number;
+  /** What is wrong, in words an operator can act on; absent when ok. */
+  error?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<DependencyName, DependencyStatus>;
+}
+
+const CHECK_TIMEOUT_MS = 3000;
+
+/** Readiness: every dependency reachable and the configured Ollama models present. */
+export function createHealthService(deps: { config: Config; db: Db; redis: RedisConnection; vectors: VectorStore; llm: LlmClient }) {
+  const { config } = deps;
+
+  async function timed(check: (signal: AbortSignal) => Promise<Record<string, unknown> | void>): Promise<DependencyStatus> {
+    const started = performance.now();
+    const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+    try {
+      const details = await Promise.race([
+        check(signal),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), { once: true })),
+      ]);
+      return { ok: true, latencyMs: Math.round(performance.now() - started), ...(details ? { details } : {}) };
+    } catch (err) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (err as Error).message };
+    }
+  }
+
+  return {
+    async readiness(): Promise<Readiness> {
+      const [sqlite, redis, chroma, ollama] = await Promise.all([
+        timed(async () => {
+          deps.db.prepare('SELECT 1').get();
+        }),
+        timed(async () => {
+          await deps.redis.ping();
+        }),
+        timed(async () => {
+          await deps.vectors.heartbeat();
+        }),
+        timed(async (signal) => {
+          const status = await deps.llm.status(signal);
+          const wanted = [config.ollama.chatModel, config.ollama.embedModel];
+          const missing = wanted.filter((m) => !status.models.some((have) => sameModel(have, m)));
+          if (missing.length > 0) throw new Error(`Ollama is reachable but lacks the model(s) ${missing.join(', ')}; run \`ollama pull\` for each`);
+          return { version: status.version, chatModel: config.ollama.chatModel, embedModel: config.ollama.embedModel };
+        }),
+      ]);
+      const checks = { sqlite, redis, chroma, ollama };
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { LlmClient } from '../clients/ollama.ts';
+import type { RedisConnection } from '../clients/redis.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+
+/** Thrown when the model returns a vector that must never be stored (zero, NaN, wrong size). */
+export class InvalidEmbeddingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEmbeddingError';
+  }
+}
+
+export interface Embedder {
+  /** Embeds texts in batches, reading and filling the cache; vectors are validated. */
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+}
+
+/**
+ * Embeddings through Ollama with a Redis cache keyed by model and text hash. A cache failure
+ * never fails an embedding: it is logged and the model is asked instead.
+ */
+export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: RedisConnection; logger: Logger }): Embedder {
+  const { config, llm, redis, logger } = deps;
+  const model = config.ollama.embedModel;
+  const keyOf = (text: string) => `${config.redis.prefix}:emb:${model}:${createHash('sha256').update(text).digest('hex')}`;
+
+  async function cached(keys: string[]): Promise<(number[] | null)[]> {
+    try {
+      const raw = await redis.mgetBuffer(...keys);
+      return raw.map((b) => (b ? Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4)) : null));
+    } catch (err) {
+      logger.warn({ err }, 'embedding cache unavailable; asking the model');
+      return keys.map(() => null);
+    }
+  }
+
+  async function remember(keys: string[], vectors: number[][]): Promise<void> {
+    try {
+      const tx = redis.multi();
+      keys.forEach((k, i) => tx.set(k, Buffer.from(new Float32Array(vectors[i]!).buffer), 'EX', config.cache.embedTtlS));
+      await tx.exec();
+    } catch (err) {
+      logger.warn({ err }, 'could not fill the embedding cache');
+    }
+  }
+
+  return {
+    async embed(texts, signal) {
+      const out: number[][] = new Array(texts.length);
+      const batch = config.ollama.embedBatchSize;
+      for (let start = 0; start < texts.length; start += batch) {
+        const slice = texts.slice(start, start + batch);
+        const keys = slice.map(keyOf);
+        const hits = await cached(keys);
+        const missing = slice.map((_, i) => i).filter((i) => hits[i] === null);
+        if (missing.length > 0) {
+          const fresh = await llm.embed(missing.map((i) => slice[i]!), signal);
+          fresh.forEach(validateVector);
+          missing.forEach((i, j) => (hits[i] = fresh[j]!));
+          await remember(missing.map((i) => keys[i]!), fresh);
+        }
+        hits.forEach((v, i) => (out[start + i] = v!));
+      }
+      const dim = out[0]?.length;
+      if (out.some((v) => v.length !== dim)) throw new InvalidEmbeddingError('the model returned vectors of different sizes');
+      return out;
+    },
+  };
+}
+
+/** A vector is stored only if it has a size, finite numbers and a non-zero length. */
+export function validateVector(vector: number[]): void {
+  if (!Array.isArray(vector) || vector.length === 0) throw new InvalidEmbeddingError('the model returned an empty embedding');
+  let norm = 0;
+  for (const x of vector) {
+    if (!Number.isFinite(x)) throw new InvalidEmbeddingError('the model returned an embedding with NaN or infinite values');
+    norm += x * x;
+  }
+  if (norm === 0) throw new InvalidEmbeddingError('the model returned an all-zero embedding');
+}

@@ -1,0 +1,66 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+
+/** Every job the workers run, with the schema of its data. One job per document: jobId = documentId. */
+export const JOBS = {
+  ingest: z.strictObject({ documentId: z.uuid() }),
+} as const;
+export type JobName = keyof typeof JOBS;
+export type JobData<N extends JobName> = z.infer<(typeof JOBS)[N]>;
+
+export const INGEST_QUEUE = 'ingest';
+
+/** Progress a job reports through job.updateProgress. */
+export const progressSchema = z.object({
+  stage: z.enum(['parsing', 'chunking', 'embedding', 'indexing']),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  percent: z.number().int().min(0).max(100),
+});
+export type IngestProgress = z.infer<typeof progressSchema>;
+
+export function queuePrefix(config: Pick<Config, 'redis'>): string {
+  return `${config.redis.prefix}:bull`;
+}
+
+export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: ConnectionOptions) {
+  const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, {
+    connection,
+    prefix: queuePrefix(config),
+    defaultJobOptions: {
+      attempts: config.ingest.attempts,
+      backoff: { type: 'capped' },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+
+  return {
+    queue,
+    /** Enqueues ingestion of a document; call only after its row is committed. */
+    async enqueue(documentId: string): Promise<void> {
+      const data = JOBS.ingest.parse({ documentId });
+      // A finished job with the same id would make add() a no-op, so clear it first.
+      const previous = await queue.getJob(documentId);
+      if (previous && !(await previous.isActive())) await previous.remove();
+      await queue.add('ingest', data, { jobId: documentId });
+    },
+    /** Drops a document's job if it has not started. */
+    async cancel(documentId: string): Promise<void> {
+      const job = await queue.getJob(documentId);
+      if (job && !(await job.isActive())) await job.remove();
+    },
+    async depth() {
+      return queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    },
+    close: () => queue.close(),
+  };
+}
+
+export type IngestQueue = ReturnType<typeof createIngestQueue>;
+
+/** Exponential backoff from 1 s, capped, for transient failures (Ollama or Chroma away). */
+export function cappedBackoff(maxDelayMs: number) {
+  return (attemptsMade: number) => Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), maxDelayMs);
+}

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import { createApp } from './app.ts';
+import { startLocalChroma, type LocalChroma } from './clients/chroma-local.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { startIngestWorker } from './ingest/ingest.worker.ts';
+import { createLogger, scoped, type Logger } from './logger.ts';
+import { startGateway } from './realtime/gateway.ts';
+import { createServices } from './services.ts';
+
+/** Starts the roles in ROLES (api, worker, or both) and stops them cleanly on SIGTERM or SIGINT. */
+export async function start(config: Config, logger: Logger) {
+  const stops: (() => Promise<void>)[] = [];
+  let chroma: LocalChroma | undefined;
+  if (!config.chroma.url) {
+    chroma = await startLocalChroma({ dataDir: config.paths.chroma, port: config.chroma.localPort, logger: scoped(logger, 'chroma') });
+    config = { ...config, chroma: { ...config.chroma, url: chroma.url } };
+  }
+  const services = createServices(config, logger);
+  const swept = await services.files.sweepTemp(60_000);
+  if (swept > 0) logger.info({ swept }, 'removed temp files left by an earlier run');
+
+  if (config.roles.has('worker')) {
+    const worker = startIngestWorker({
+      config,
+      connection: services.queueConnection,
+      documents: services.documents,
+      process: services.ingest,
+      logger: scoped(logger, 'ingest'),
+    });
+    stops.push(() => worker.drain());
+    logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
+  }
+
+  let server: http.Server | undefined;
+  if (config.roles.has('api')) {
+    server = http.createServer(createApp(services));
+    const gateway = await startGateway({
+      config,
+      server,
+      redis: services.redis,
+      connection: services.queueConnection,
+      documents: services.documents,
+      bus: services.bus,
+      collectionExists: services.collections.exists,
+      logger: scoped(logger, 'socket'),
+    });
+    await new Promise<void>((resolve) => server!.listen(config.http.port, config.http.host, resolve));
+    const address = server.address();
+    logger.info({ address, ollama: config.ollama.host, chroma: config.chroma.url }, 'api listening');
+    stops.unshift(async () => {
+      await gateway.close();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    });
+  }
+
+  return {
+    services,
+    server,
+    async stop() {
+      for (const stop of stops) await stop();
+      await services.close();
+      await chroma?.stop();
+    },
+  };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const app = await start(config, logger);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing running work');
+    await app.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+if (import.meta.main) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

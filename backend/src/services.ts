@@ -1,0 +1,102 @@
+import { createChromaStore, type VectorStore } from './clients/chroma.ts';
+import { openDatabase } from './clients/db.ts';
+import { createOllamaClient, type LlmClient } from './clients/ollama.ts';
+import { createRedis } from './clients/redis.ts';
+import type { Config } from './config.ts';
+import { createAnswerCache } from './chat/answer-cache.ts';
+import { createChatService } from './chat/chat.service.ts';
+import { createConversationsRepository } from './chat/conversations.repository.ts';
+import { createCollectionsRepository } from './collections/collections.repository.ts';
+import { createDocumentEventBus } from './documents/document-events.ts';
+import { createDocumentsRepository } from './documents/documents.repository.ts';
+import { createDocumentsService } from './documents/documents.service.ts';
+import { createFileStore } from './documents/file-store.ts';
+import { createHealthService } from './health/health.service.ts';
+import { createEmbedder } from './ingest/embedder.ts';
+import { createIngestProcessor } from './ingest/ingest.job.ts';
+import { createIngestQueue } from './ingest/jobs.ts';
+import { scoped, type Logger } from './logger.ts';
+import { createRetrievalService } from './retrieval/retrieval.service.ts';
+import { createChunksRepository } from './retrieval/chunks.repository.ts';
+
+export interface ServiceOverrides {
+  llm?: LlmClient;
+  vectors?: VectorStore;
+}
+
+/**
+ * Builds every client, repository and service once, from config. Nothing else constructs them,
+ * so a test can swap one piece through `overrides` and nothing is a hidden singleton.
+ */
+export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}) {
+  if (!config.chroma.url) throw new Error('createServices needs config.chroma.url (start a local Chroma first)');
+  const db = openDatabase(config.paths.database);
+  const redis = createRedis(config, 'cache');
+  const queueConnection = createRedis(config, 'queue');
+  const llm = overrides.llm ?? createOllamaClient(config);
+  const vectors = overrides.vectors ?? createChromaStore(config.chroma.url, config.chroma.prefix);
+  const files = createFileStore(config.paths);
+  const documents = createDocumentsRepository(db);
+  const chunks = createChunksRepository(db);
+  const collections = createCollectionsRepository(db);
+  const conversations = createConversationsRepository(db);
+  const queue = createIngestQueue(config, queueConnection);
+  const bus = createDocumentEventBus();
+  const embedder = createEmbedder({ config, llm, redis, logger: scoped(logger, 'llm') });
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks });
+
+  const documentsService = createDocumentsService({
+    db,
+    documents,
+    chunks,
+    vectors,
+    files,
+    queue,
+    events: bus,
+    collectionExists: collections.exists,
+    logger: scoped(logger, 'http'),
+  });
+  const chat = createChatService({
+    config,
+    llm,
+    retrieval,
+    conversations,
+    cache: createAnswerCache({ db, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
+    collectionExists: collections.exists,
+    logger: scoped(logger, 'llm'),
+  });
+  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, logger: scoped(logger, 'ingest') });
+  const health = createHealthService({ config, db, redis, vectors, llm });
+
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    queueConnection,
+    llm,
+    vectors,
+    files,
+    documents,
+    chunks,
+    collections,
+    conversations,
+    queue,
+    bus,
+    embedder,
+    retrieval,
+    documentsService,
+    chat,
+    ingest,
+    health,
+    /** Closes what this container opened, in reverse order. */
+    async close() {
+      await queue.close();
+      queueConnection.disconnect();
+      redis.disconnect();
+      db.close();
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

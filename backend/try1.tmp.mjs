@@ -1,0 +1,11 @@
+import { PDFParse } from 'pdf-parse';
+import { readFile } from 'node:fs/promises';
+const f = process.argv[2];
+const t0 = performance.now();
+const data = new Uint8Array(await readFile(f));
+const p = new PDFParse({ data });
+const r = await p.getText();
+await p.destroy();
+const t1 = performance.now();
+console.log(r.total, r.pages.length, r.text.length, Math.round(t1-t0), 'ms', Math.round(process.memoryUsage().rss/1e6), 'MB rss', Math.round(process.resourceUsage().maxRSS/1e3), 'MB maxrss');
+console.log(JSON.stringify(r.pages[4].text.slice(0,600)));
