@@ -12,6 +12,12 @@ export interface ParsedDocument {
   pages: ParsedPage[];
   /** Number of pages for paged formats, null otherwise. */
   pageCount: number | null;
+  /**
+   * How to read lines that start with `#`: as Markdown headings ('markdown': Markdown, and
+   * HTML and DOCX, whose parsers write headings that way) or as plain text ('none': PDF and
+   * TXT, where such lines are code comments or prompts). Absent means 'markdown'.
+   */
+  headings?: 'markdown' | 'none';
 }
 
 /** One retrievable piece of a document. `index` is dense from 0 and stable for the same input. */

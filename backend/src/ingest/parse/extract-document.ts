@@ -1,0 +1,44 @@
+import type { DocumentKind, ParsedPage } from './parse.types.ts';
+import { htmlToText } from './html-to-text.ts';
+import { normalizeText } from './normalize-text.ts';
+import { readUtf8 } from './parse-text.ts';
+
+/**
+ * Extracts and normalises the text of one file, in this thread. `onPages` receives the pages
+ * in order, possibly in several batches; the return value is the page count (null when the
+ * format has no pages). parseFile runs this inside a worker thread: call it directly only
+ * from tests or tools.
+ */
+export async function extractDocument(
+  filePath: string,
+  kind: DocumentKind,
+  onPages: (pages: ParsedPage[]) => void,
+): Promise<number | null> {
+  // Parsers are loaded on demand: a worker reading a text file never loads pdf.js or mammoth.
+  switch (kind) {
+    case 'pdf': {
+      const { extractPdfPages } = await import('./parse-pdf.ts');
+      return extractPdfPages(filePath, (pages) =>
+        onPages(pages.map((p) => ({ page: p.page, text: normalizeText(p.text, { dehyphenate: true }) }))),
+      );
+    }
+    case 'docx': {
+      const { extractDocxText } = await import('./parse-docx.ts');
+      onPages([{ page: null, text: normalizeText(await extractDocxText(filePath)) }]);
+      return null;
+    }
+    case 'html':
+      onPages([{ page: null, text: normalizeText(htmlToText(await readUtf8(filePath))) }]);
+      return null;
+    case 'txt':
+    case 'md':
+      onPages([{ page: null, text: normalizeText(await readUtf8(filePath)) }]);
+      return null;
+    default:
+      return assertNever(kind);
+  }
+}
+
+function assertNever(kind: never): never {
+  throw new Error(`no parser for document kind ${String(kind)}`);
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import {
+  makeCorruptPdf,
+  makeDocx,
+  makeEncryptedPdf,
+  makeHtml,
+  makeMarkdown,
+  makePdf,
+  removeTempFiles,
+  writeTemp,
+} from '../../../test/support/fixtures.ts';
+import { PermanentIngestError } from '../ingest.errors.ts';
+import { parseFile } from './parse-file.ts';
+import type { PermanentReason } from '../ingest.errors.ts';
+
+const LIMITS = { timeoutMs: 60_000, maxMemoryMb: 256 };
+const R_INTRO = '/usr/share/R/doc/manual/R-intro.pdf';
+const LONG_PAGE = Array.from({ length: 25 }, (_, i) => `Sentence ${i} describes the sluice gate and its winch.`).join(' ');
+
+function failsWith(reason: PermanentReason, pattern?: RegExp) {
+  return (error: unknown) => {
+    assert.ok(error instanceof PermanentIngestError, `expected PermanentIngestError, got ${String(error)}`);
+    assert.equal(error.reason, reason, error.message);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe('parseFile', () => {
+  after(removeTempFiles);
+
+  it('returns the text of each PDF page under its own 1-based page number', async () => {
+    const file = await writeTemp('three.pdf', await makePdf(['The first page.', LONG_PAGE, 'The third page.']));
+    const doc = await parseFile(file, 'pdf', LIMITS);
+    assert.equal(doc.pageCount, 3);
+    assert.deepEqual(doc.pages.map((p) => p.page), [1, 2, 3]);
+    assert.equal(doc.pages[0]!.text, 'The first page.');
+    assert.match(doc.pages[1]!.text, /Sentence 24 describes the sluice gate and its winch\.$/);
+    assert.doesNotMatch(doc.pages[1]!.text, /first page|third page/);
+    // Wrapped lines come back as running text: every sentence is whole.
+    assert.equal(doc.pages[1]!.text.replace(/\n/g, ' '), LONG_PAGE);
+    assert.equal(doc.headings, 'none');
+  });
+
+  it('reads a real 100-page manual with its page numbers', async () => {
+    const doc = await parseFile(R_INTRO, 'pdf', LIMITS);
+    assert.ok(doc.pageCount! > 90, `pageCount ${doc.pageCount}`);
+    assert.equal(doc.pages.length, doc.pageCount);
+    assert.equal(doc.pages.at(-1)!.page, doc.pageCount);
+    assert.ok(doc.pages.some((p) => p.text.includes('An Introduction to R')));
+  });
+
+  it('fails a password-protected PDF as encrypted with a readable reason', async () => {
+    const file = await writeTemp('locked.pdf', await makeEncryptedPdf(['Board minutes.']));
+    await assert.rejects(parseFile(file, 'pdf', LIMITS), failsWith('encrypted', /password-protected/));
+  });
+
+  it('fails a damaged PDF as corrupt', async () => {
+    const file = await writeTemp('broken.pdf', makeCorruptPdf());
+    await assert.rejects(parseFile(file, 'pdf', LIMITS), failsWith('corrupt', /damaged/));
+  });
+
+  it('fails a truncated PDF as corrupt', async () => {
+    const whole = await makePdf([LONG_PAGE]);
+    const file = await writeTemp('cut.pdf', whole.subarray(0, 40));
+    await assert.rejects(parseFile(file, 'pdf', LIMITS), failsWith('corrupt'));
+  });
+
+  it('fails a PDF without any text as no_text, pointing at OCR', async () => {
+    const file = await writeTemp('blank.pdf', await makePdf(['', '']));
+    await assert.rejects(parseFile(file, 'pdf', LIMITS), failsWith('no_text', /OCR/));
+  });
+
+  it('stops a parse that runs past its time limit and reports parse_timeout', async () => {
+    const started = Date.now();
+    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 150, maxMemoryMb: 256 }), failsWith('parse_timeout', /150 ms/));
+    assert.ok(Date.now() - started < 2000, 'rejected soon after the limit');
+  });
+
+  it('stops a parse that needs more memory than allowed and reports parse_memory', async () => {
+    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 60_000, maxMemoryMb: 16 }), failsWith('parse_memory', /16 MB/));
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const controller = new AbortController();
+    const parsing = parseFile(R_INTRO, 'pdf', LIMITS, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('document deleted')), 50);
+    await assert.rejects(parsing, /document deleted/);
+  });
+
+  it('reports a missing stored file as file_missing', async () => {
+    await assert.rejects(parseFile('/nonexistent/nothing.pdf', 'pdf', LIMITS), failsWith('file_missing'));
+  });
+
+  it('keeps DOCX headings as Markdown headings before their paragraphs', async () => {
+    const file = await writeTemp(
+      'log.docx',
+      await makeDocx([
+        { heading: 'Logbook', text: 'The pump was serviced.' },
+        { heading: 'Incidents', text: 'None this week.' },
+      ]),
+    );
+    const doc = await parseFile(file, 'docx', LIMITS);
+    assert.deepEqual(doc.pages, [{ page: null, text: '# Logbook\n\nThe pump was serviced.\n\n# Incidents\n\nNone this week.' }]);
+    assert.equal(doc.pageCount, null);
+    assert.equal(doc.headings, 'markdown');
+  });
+
+  it('fails a DOCX that is not a valid zip as corrupt', async () => {
+    const file = await writeTemp('bad.docx', Buffer.from('PK\u0003\u0004 this is not really a zip file'));
+    await assert.rejects(parseFile(file, 'docx', LIMITS), failsWith('corrupt', /Word document/));
+  });
+
+  it('turns HTML into text with headings and decoded entities', async () => {
+    const file = await writeTemp('census.html', makeHtml('Census', ['Cats & dogs < 10.', 'Second paragraph.']));
+    const doc = await parseFile(file, 'html', LIMITS);
+    assert.deepEqual(doc.pages, [{ page: null, text: '# Census\n\nCats & dogs < 10.\n\nSecond paragraph.' }]);
+  });
+
+  it('reads Markdown and text as UTF-8 without BOM or carriage returns', async () => {
+    const md = await writeTemp('ops.md', `\uFEFF${makeMarkdown('Ops', ['Line one.', 'Caf\u0065\u0301 au lait.'])}`.replace(/\n/g, '\r\n'));
+    const txt = await writeTemp('notes.txt', 'plain\r\n# not a heading\r\n');
+    assert.deepEqual((await parseFile(md, 'md', LIMITS)).pages, [{ page: null, text: '# Ops\n\nLine one.\n\nCafé au lait.' }]);
+    const notes = await parseFile(txt, 'txt', LIMITS);
+    assert.deepEqual(notes.pages, [{ page: null, text: 'plain\n# not a heading' }]);
+    assert.equal(notes.headings, 'none');
+  });
+
+  it('fails a text file of only whitespace as no_text', async () => {
+    const file = await writeTemp('blank.txt', ' \n\t\n  ');
+    await assert.rejects(parseFile(file, 'txt', LIMITS), failsWith('no_text'));
+  });
+
+  it('rejects nonsensical limits before starting a worker', async () => {
+    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 0, maxMemoryMb: 256 }), RangeError);
+  });
+});
