@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { chatRouter } from './chat/chat.routes.ts';
@@ -28,8 +30,22 @@ export function createApp(services: Services): express.Express {
   });
   api.use(chatRouter(config, services.chat, services.conversations));
   app.use('/api/v1', api);
+  app.use(webApp(config.paths.web));
 
   app.use(notFoundHandler);
   app.use(errorHandler(httpLog));
   return app;
+}
+
+/** Serves the built dashboard, with index.html for the app's own routes; nothing when it is not built. */
+function webApp(dir: string): express.Router {
+  const router = express.Router();
+  const index = path.join(dir, 'index.html');
+  if (!fs.existsSync(index)) return router;
+  router.use(express.static(dir, { index: false, maxAge: '1h' }));
+  router.get(/^\/(?!api\/|socket\.io\/|health$|ready$|metrics$).*/, (req, res, next) => {
+    if (!req.accepts('html')) return next();
+    res.sendFile(index);
+  });
+  return router;
 }

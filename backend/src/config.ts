@@ -5,9 +5,6 @@ import { z } from 'zod';
 export const ROLES = ['api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = z.url({ protocol: /^https?$/ });
 const list = z
@@ -24,6 +21,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   // Where SQLite, uploaded files and the embedded Chroma keep their data.
   DATA_DIR: z.string().min(1).default('data'),
+  // The built dashboard the api serves (skipped when the folder does not exist; nginx serves it in production).
+  WEB_DIR: z.string().min(1).default('frontend/dist'),
   // pino level: fatal, error, warn, info, debug, trace or silent.
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Ollama on the host, e.g. http://host.docker.internal:11434.
@@ -59,7 +58,7 @@ const envSchema = z.object({
   // Documents ingested at the same time by one worker process.
   INGEST_CONCURRENCY: int(1, 64).default(2),
   // Attempts for an ingest job whose failure is transient (Ollama or Chroma down).
-  INGEST_ATTEMPTS: int(1, 1000).default(50),
+  INGEST_ATTEMPTS: int(1, 100_000).default(1000),
   // Longest wait between retries of an ingest job whose dependency is away, in milliseconds.
   INGEST_RETRY_MAX_DELAY_MS: int(100, 3_600_000).default(30_000),
   // How long a job's lock lasts, and how often stalled jobs (their worker died) are taken back, in ms.
@@ -90,9 +89,48 @@ const envSchema = z.object({
   CHAT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
   // Seconds a worker waits for running jobs on SIGTERM before it stops anyway.
   SHUTDOWN_GRACE_S: int(1, 600).default(30),
+  // HS256 signing secret for access tokens, at least 32 bytes; when unset, one is generated once under DATA_DIR/secrets.
+  AUTH_JWT_SECRET: z.string().refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes').optional(),
+  // `iss` claim of access tokens; a token from another issuer is refused.
+  AUTH_JWT_ISSUER: z.string().min(1).max(200).default('onprem-rag'),
+  // `aud` claim of access tokens; a token for another audience is refused.
+  AUTH_JWT_AUDIENCE: z.string().min(1).max(200).default('onprem-rag-api'),
+  // Lifetime of an access token, in seconds.
+  AUTH_ACCESS_TOKEN_TTL_S: int(60, 86_400).default(900),
+  // Lifetime of a refresh token (renewed on every refresh), in seconds.
+  AUTH_REFRESH_TOKEN_TTL_S: int(300, 31_536_000).default(604_800),
+  // Email of the first admin, created on start only while there are no users (set with BOOTSTRAP_ADMIN_PASSWORD).
+  BOOTSTRAP_ADMIN_EMAIL: z.string().trim().toLowerCase().email().max(254).optional(),
+  // Password of the first admin (at least 12 characters); remove it once the admin exists.
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must have at least 12 characters').max(256).optional(),
+  // Display name of the first admin.
+  BOOTSTRAP_ADMIN_NAME: z.string().trim().min(1).max(100).default('Administrator'),
+  // Failed sign-ins on one account before it is locked.
+  RATE_SIGNIN_MAX_FAILURES: int(1, 1000).default(5),
+  // Failed sign-ins from one IP address before it is locked.
+  RATE_SIGNIN_IP_MAX_FAILURES: int(1, 100_000).default(20),
+  // Seconds over which failed sign-ins are counted.
+  RATE_SIGNIN_WINDOW_S: int(1, 86_400).default(900),
+  // Seconds of the first sign-in lockout; each further lockout doubles it.
+  RATE_SIGNIN_LOCKOUT_S: int(1, 86_400).default(60),
+  // Longest sign-in lockout, in seconds.
+  RATE_SIGNIN_LOCKOUT_MAX_S: int(1, 604_800).default(3600),
+  // Seconds an earlier lockout keeps counting towards the length of the next one.
+  RATE_SIGNIN_LOCKOUT_MEMORY_S: int(60, 2_592_000).default(86_400),
+  // Questions per minute for one user or API key (0 turns the limit off).
+  RATE_CHAT_PER_MINUTE: int(0, 100_000).default(10),
+  // Questions per day for one user or API key (0 turns the limit off).
+  RATE_CHAT_PER_DAY: int(0, 10_000_000).default(1000),
+  // Files one user may upload per hour (0 turns the limit off).
+  RATE_UPLOAD_FILES_PER_HOUR: int(0, 1_000_000).default(200),
+  // Megabytes one user may upload per day (0 turns the limit off).
+  RATE_UPLOAD_MB_PER_DAY: int(0, 10_485_760).default(2048),
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Names of every variable the product reads (the README documents each). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
 
 /** Parses and validates the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
@@ -117,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       documents: path.join(dataDir, 'documents'),
       uploads: path.join(dataDir, 'tmp'),
       chroma: path.join(dataDir, 'chroma'),
+      web: path.resolve(e.WEB_DIR),
     },
     ollama: {
       host: e.OLLAMA_HOST,
@@ -157,6 +196,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       temperature: e.CHAT_TEMPERATURE,
     },
     cache: { embedTtlS: e.EMBED_CACHE_TTL_S },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+      accessTokenTtlS: e.AUTH_ACCESS_TOKEN_TTL_S,
+      refreshTokenTtlS: e.AUTH_REFRESH_TOKEN_TTL_S,
+      bootstrapAdmin: { email: e.BOOTSTRAP_ADMIN_EMAIL, password: e.BOOTSTRAP_ADMIN_PASSWORD, name: e.BOOTSTRAP_ADMIN_NAME },
+    },
+    rateLimit: {
+      signIn: {
+        maxFailures: e.RATE_SIGNIN_MAX_FAILURES,
+        ipMaxFailures: e.RATE_SIGNIN_IP_MAX_FAILURES,
+        windowS: e.RATE_SIGNIN_WINDOW_S,
+        lockoutS: e.RATE_SIGNIN_LOCKOUT_S,
+        lockoutMaxS: e.RATE_SIGNIN_LOCKOUT_MAX_S,
+        lockoutMemoryS: e.RATE_SIGNIN_LOCKOUT_MEMORY_S,
+      },
+      chat: { perMinute: e.RATE_CHAT_PER_MINUTE, perDay: e.RATE_CHAT_PER_DAY },
+      upload: { filesPerHour: e.RATE_UPLOAD_FILES_PER_HOUR, bytesPerDay: e.RATE_UPLOAD_MB_PER_DAY * 1024 * 1024 },
+    },
   };
 }
 

@@ -37,7 +37,6 @@ export async function start(config: Config, logger: Logger) {
     const gateway = await startGateway({
       config,
       server,
-      redis: services.redis,
       connection: services.queueConnection,
       documents: services.documents,
       bus: services.bus,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.ts';
 
 export interface LocalChroma {
@@ -13,10 +13,17 @@ export interface LocalChroma {
  * Starts Chroma from the chromadb npm package (`chroma run`) for the embedded one-command start
  * and for tests, and waits until it answers. Stopped with SIGINT: it ignores SIGTERM for a while.
  */
-export async function startLocalChroma(opts: { dataDir: string; port: number; logger: Logger; readyTimeoutMs?: number }): Promise<LocalChroma> {
+export async function startLocalChroma(opts: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  readyTimeoutMs?: number;
+  /** Let this process exit without stopping Chroma first; Chroma is sent SIGINT as it exits. */
+  unref?: boolean;
+}): Promise<LocalChroma> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const require = createRequire(import.meta.url);
-  const cli = path.join(path.dirname(require.resolve('chromadb/package.json')), 'dist', 'cli.mjs');
+  // The package exports no package.json; its entry point sits next to the CLI in dist/.
+  const cli = path.join(path.dirname(fileURLToPath(import.meta.resolve('chromadb'))), 'cli.mjs');
   const url = `http://127.0.0.1:${opts.port}`;
   if (await answers(url)) throw new Error(`port ${opts.port} is already taken by something that answers like Chroma; set CHROMA_URL to use it, or CHROMA_LOCAL_PORT to start another`);
 
@@ -36,6 +43,11 @@ export async function startLocalChroma(opts: { dataDir: string; port: number; lo
       throw new Error(`local Chroma did not answer on ${url} in time`);
     }
     await new Promise((r) => setTimeout(r, 200));
+  }
+  if (opts.unref) {
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    process.once('exit', () => child.kill('SIGINT'));
   }
   opts.logger.info({ url, dataDir: opts.dataDir }, 'local Chroma started');
   return { url, stop: () => stop(child) };

@@ -89,5 +89,71 @@ export const MIGRATIONS: readonly string[] = [
     created_at      TEXT NOT NULL
   );
   CREATE INDEX messages_by_conversation ON messages (conversation_id, created_at);
+  `,  // Accounts, API keys, access to collections, audit log and settings.
+  `
+  CREATE TABLE users (
+    id                  TEXT PRIMARY KEY,
+    email               TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name                TEXT NOT NULL,
+    role                TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+    password_hash       TEXT NOT NULL,
+    disabled            INTEGER NOT NULL DEFAULT 0,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    last_login_at       TEXT,
+    password_changed_at TEXT NOT NULL
+  );
+
+  CREATE TABLE refresh_tokens (
+    id           TEXT PRIMARY KEY,
+    family_id    TEXT NOT NULL,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    used_at      TEXT,
+    revoked_at   TEXT
+  );
+  CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+  CREATE INDEX refresh_tokens_by_user ON refresh_tokens (user_id);
+
+  CREATE TABLE api_keys (
+    id            TEXT PRIMARY KEY,
+    owner_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    prefix        TEXT NOT NULL,
+    key_hash      TEXT NOT NULL UNIQUE,
+    scopes        TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    expires_at    TEXT,
+    last_used_at  TEXT,
+    revoked_at    TEXT
+  );
+
+  ALTER TABLE collections ADD COLUMN visibility TEXT NOT NULL DEFAULT 'everyone' CHECK (visibility IN ('everyone', 'members'));
+  CREATE TABLE collection_members (
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection_id, user_id)
+  );
+
+  CREATE TABLE audit_log (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           TEXT NOT NULL,
+    actor_id     TEXT,
+    actor_email  TEXT,
+    action       TEXT NOT NULL,
+    target       TEXT,
+    ip           TEXT,
+    details      TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX audit_log_by_time ON audit_log (at DESC);
+
+  CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT
+  );
   `,
 ];

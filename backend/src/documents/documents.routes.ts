@@ -21,6 +21,21 @@ export function documentsRouter(service: DocumentsService, upload: RequestHandle
     res.json(service.get(id));
   });
 
+  // The original upload. Only PDFs open inline (for #page=N links); anything else downloads, and
+  // the sandbox CSP keeps an uploaded HTML file from running as part of this site.
+  router.get('/:id/file', (req, res) => {
+    const { id } = parseInput(documentIdParamsSchema, req.params, 'document id');
+    const file = service.originalFile(id);
+    const disposition = file.kind === 'pdf' ? 'inline' : 'attachment';
+    res.set({
+      'Content-Type': file.mimeType,
+      'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      'Content-Security-Policy': "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+      'Cache-Control': 'private, max-age=3600',
+    });
+    res.sendFile(file.path);
+  });
+
   router.delete('/:id', async (req, res) => {
     const { id } = parseInput(documentIdParamsSchema, req.params, 'document id');
     await service.remove(id);

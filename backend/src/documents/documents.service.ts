@@ -11,7 +11,7 @@ import type { ChunksRepository } from '../retrieval/chunks.repository.ts';
 import type { DocumentsRepository } from './documents.repository.ts';
 import { presentDocument } from './documents.presenter.ts';
 import type { FileStore } from './file-store.ts';
-import { detectKind } from './file-type.ts';
+import { detectKind, mimeTypeOf } from './file-type.ts';
 import { cleanFilename } from './filename.ts';
 import type { UploadedFile } from './upload.ts';
 
@@ -89,6 +89,13 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
 
     get(id: string): DocumentDto {
       return presentDocument(requireDocument(id));
+    },
+
+    /** Where the original upload of a document is, and how to serve it. */
+    originalFile(id: string) {
+      const doc = requireDocument(id);
+      if (!files.exists(doc.sha256)) throw new NotFoundError('the original file of this document is missing');
+      return { path: files.pathFor(doc.sha256), filename: doc.filename, kind: doc.kind, mimeType: mimeTypeOf(doc.kind) };
     },
 
     /** Removes a document everywhere: its job, its vectors, its FTS rows, its row, and its file if unused. */

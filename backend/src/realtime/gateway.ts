@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import type { RedisConnection } from '../clients/redis.ts';
+import { createRedis } from '../clients/redis.ts';
 import type { Config } from '../config.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.ts';
 import type { DocumentEventBus } from '../documents/document-events.ts';
@@ -23,7 +23,6 @@ export const collectionRoom = (id: string) => `collection:${id}`;
 export async function startGateway(deps: {
   config: Config;
   server: http.Server;
-  redis: RedisConnection;
   connection: ConnectionOptions;
   documents: DocumentsRepository;
   bus: DocumentEventBus;
@@ -31,8 +30,9 @@ export async function startGateway(deps: {
   logger: Logger;
 }) {
   const { config, documents, logger } = deps;
-  const pub = deps.redis.duplicate();
-  const sub = deps.redis.duplicate();
+  // Subscriptions are sent before the connection is up, so these queue commands while connecting.
+  const pub = createRedis(config, 'queue');
+  const sub = createRedis(config, 'queue');
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(deps.server, {
     path: '/socket.io',
     serveClient: false,
@@ -87,8 +87,8 @@ export async function startGateway(deps: {
     async close() {
       await events.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      pub.disconnect();
-      sub.disconnect();
+      // The adapter unsubscribes after io.close returns; QUIT runs after its pending commands.
+      await Promise.allSettled([pub.quit(), sub.quit()]);
     },
   };
 }

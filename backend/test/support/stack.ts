@@ -22,6 +22,7 @@ export async function testChromaUrl(): Promise<string> {
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rag-chroma-')),
     port: 20000 + Math.floor(Math.random() * 20000),
     logger: createLogger({ log: { level: 'silent' } }),
+    unref: true,
   });
   return (await sharedChroma).url;
 }
@@ -56,7 +57,10 @@ export async function startStack(options: { env?: Record<string, string>; emulat
   const emulator = options.emulator ?? (await startOllamaEmulator());
   const env = await testEnv(emulator, options.env);
   const config: Config = loadConfig(env);
-  const app = await start(config, createLogger(config));
+  const app = await start(config, createLogger(config)).catch(async (err: unknown) => {
+    if (!options.emulator) await emulator.close();
+    throw err;
+  });
   const baseUrl = app.server ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : '';
   const sockets: Socket[] = [];
 

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RetrievedChunk } from '../retrieval/retrieval.service.ts';
+import { extractCitations, presentSources, snippetFor } from './citations.ts';
+import { buildPrompt, SYSTEM_PROMPT } from './prompt.ts';
+
+const chunk = (n: number, text: string, page: number | null = n): RetrievedChunk => ({
+  chunkId: `doc${n}:0`,
+  documentId: `doc${n}`,
+  collectionId: 'default',
+  filename: `file${n}.pdf`,
+  page,
+  heading: null,
+  text,
+  score: 1 / n,
+});
+
+describe('prompt', () => {
+  it('numbers the sources from 1 with file and page, and puts the question last', () => {
+    const { messages, used } = buildPrompt({ question: 'Why?', sources: [chunk(1, 'alpha'), chunk(2, 'beta')], history: [], budgetChars: 10_000 });
+    assert.equal(used.length, 2);
+    assert.match(messages[0]!.content, /\[1\] \(file1\.pdf, page 1\)\nalpha/);
+    assert.match(messages[0]!.content, /\[2\] \(file2\.pdf, page 2\)\nbeta/);
+    assert.ok(messages[0]!.content.startsWith(SYSTEM_PROMPT));
+    assert.deepEqual(messages.at(-1), { role: 'user', content: 'Why?' });
+  });
+
+  it('stays within the context budget by dropping sources and old turns', () => {
+    const big = 'x'.repeat(3000);
+    const history = Array.from({ length: 10 }, (_, i) => ({ role: (i % 2 ? 'assistant' : 'user') as 'user' | 'assistant', content: `turn ${i} ${'y'.repeat(400)}` }));
+    const { messages, used } = buildPrompt({ question: 'Why?', sources: [chunk(1, big), chunk(2, big), chunk(3, big)], history, budgetChars: 5000 });
+    const total = messages.reduce((n, m) => n + m.content.length, 0);
+    assert.ok(total <= 5000, `prompt is ${total} characters`);
+    assert.ok(used.length >= 1 && used.length < 3);
+    assert.ok(messages.length < history.length + 2);
+    if (messages.length > 2) assert.match(messages.at(-2)!.content, /turn 9/, 'the most recent turns are kept');
+  });
+});
+
+describe('citations', () => {
+  const sources = [chunk(1, 'First source. It is about rivers.'), chunk(2, 'Second source about lakes. Lakes are deep.', null)];
+  const presented = presentSources(sources, 'how deep are lakes');
+
+  it('maps each [n] in the answer to its source, once, in order of first mention', () => {
+    const cited = extractCitations('Lakes are deep [2]. Rivers flow [1][2]. Also [1, 2].', sources, presented);
+    assert.deepEqual(cited.map((c) => c.n), [2, 1]);
+    assert.equal(cited[0]!.documentId, 'doc2');
+    assert.equal(cited[0]!.page, null);
+    assert.equal(cited[0]!.chunkId, 'doc2:0');
+  });
+
+  it('ignores numbers that point at no source', () => {
+    assert.deepEqual(extractCitations('Made up [7] and [0].', sources, presented), []);
+  });
+
+  it('picks the sentence that matches the question as the snippet', () => {
+    assert.equal(snippetFor('Rivers flow. Lakes are deep and cold. Seas are salty.', 'how deep are lakes').startsWith('Lakes are deep and cold.'), true);
+    assert.ok(snippetFor('z'.repeat(1000), 'q').length <= 300);
+  });
+});
