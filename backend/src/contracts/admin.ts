@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Shared with the dashboard: collections with members, settings, audit log, system status. */
+export const collectionVisibility = ['everyone', 'members'] as const;
+
+export const createCollectionRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(1000).default(''),
+  visibility: z.enum(collectionVisibility).default('everyone'),
+});
+export const updateCollectionRequestSchema = createCollectionRequestSchema.partial();
+export const collectionMembersRequestSchema = z.strictObject({ userIds: z.array(z.string().min(1).max(100)).max(1000) });
+
+export interface CollectionDto {
+  id: string;
+  name: string;
+  description: string;
+  visibility: (typeof collectionVisibility)[number];
+  documentCount: number;
+  createdAt: string;
+  /** Only for admins: who may read a members-only collection. */
+  memberIds?: string[];
+}
+
+export const settingsSchema = z.strictObject({
+  chatModel: z.string().min(1).max(200),
+  embedModel: z.string().min(1).max(200),
+  chunkSize: z.number().int().min(100).max(20_000),
+  chunkOverlap: z.number().int().min(0).max(10_000),
+  topK: z.number().int().min(1).max(100),
+  temperature: z.number().min(0).max(2),
+  systemPrompt: z.string().max(8000),
+});
+export type SettingsDto = z.infer<typeof settingsSchema>;
+export const updateSettingsRequestSchema = settingsSchema.partial().strict();
+
+export interface AuditEntryDto {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+/** `?limit&offset` of every paged admin list. */
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const listApiKeysQuerySchema = pageQuerySchema.extend({ ownerId: z.string().min(1).max(100).optional() });
+// Any id that is not one of ours is simply not found (404), whatever its shape.
+export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** GET /api/v1/admin/status */
+export interface SystemStatusDto {
+  ready: boolean;
+  checks: Record<'sqlite' | 'redis' | 'chroma' | 'ollama' | 'storage', { ok: boolean; latencyMs: number; error?: string; details?: Record<string, unknown> }>;
+  queue: { waiting: number; active: number; delayed: number; failed: number };
+  grafanaUrl: string | null;
+}
+
+/** GET /api/v1/admin/models: what Ollama has, to pick the chat and embedding models from. */
+export interface ModelsDto {
+  models: { name: string; sizeBytes: number | null; family: string | null }[];
+}

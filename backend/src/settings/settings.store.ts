@@ -1,0 +1,95 @@
+import type { Db } from '../clients/db.ts';
+import { nowIso } from '../clients/db.ts';
+import { SYSTEM_PROMPT } from '../chat/prompt.ts';
+import { sameModel } from '../clients/ollama.ts';
+import type { Config } from '../config.ts';
+import { settingsSchema, updateSettingsRequestSchema, type SettingsDto } from '../contracts/admin.ts';
+import { BadRequestError } from '../http/errors.ts';
+import { parseInput } from '../http/validate.ts';
+
+type SettingKey = keyof SettingsDto;
+const KEYS = Object.keys(settingsSchema.shape) as SettingKey[];
+const MODEL_KEYS = ['chatModel', 'embedModel'] as const;
+
+/** What the settings are until an admin changes them: the values from config. */
+export function settingsDefaults(config: Pick<Config, 'ollama' | 'ingest' | 'retrieval' | 'chat'>): SettingsDto {
+  return {
+    chatModel: config.ollama.chatModel,
+    embedModel: config.ollama.embedModel,
+    chunkSize: config.ingest.chunkSize,
+    chunkOverlap: config.ingest.chunkOverlap,
+    topK: config.retrieval.topK,
+    temperature: config.chat.temperature,
+    systemPrompt: SYSTEM_PROMPT,
+  };
+}
+
+export interface SettingsUpdate {
+  settings: SettingsDto;
+  /** The keys whose value changed. */
+  changed: SettingKey[];
+}
+
+/**
+ * Settings an admin can change at run time, one JSON value per key in the `settings` table,
+ * over the defaults. A stored value that no longer validates falls back to its default.
+ */
+export function createSettingsStore(db: Db, defaults: SettingsDto) {
+  const all = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+  const upsert = db.prepare<[string, string, string, string | null]>(
+    `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+  );
+
+  function get(): SettingsDto {
+    const settings: Record<string, unknown> = { ...defaults };
+    for (const row of all.all()) {
+      if (!(KEYS as string[]).includes(row.key)) continue;
+      const parsed = settingsSchema.shape[row.key as SettingKey].safeParse(safeJson(row.value));
+      if (parsed.success) settings[row.key] = parsed.data;
+    }
+    return settings as SettingsDto;
+  }
+
+  return {
+    get,
+
+    /**
+     * Validates and stores a partial change: unknown keys and out-of-range values are a 400, and a
+     * changed chat or embedding model must be one `listModels` reports (called only then).
+     */
+    async update(patch: unknown, options: { listModels: () => Promise<readonly string[]>; updatedBy: string | null }): Promise<SettingsUpdate> {
+      const input = parseInput(updateSettingsRequestSchema, patch, 'settings');
+      const current = get();
+      const newModels = MODEL_KEYS.filter((k) => input[k] !== undefined && input[k] !== current[k]);
+      if (newModels.length > 0) {
+        const available = await options.listModels();
+        for (const key of newModels) {
+          if (!available.some((m) => sameModel(m, input[key]!))) {
+            throw new BadRequestError(`${key}: the model "${input[key]}" is not available in Ollama`, [{ path: key, message: 'model not available' }], 'model_not_available');
+          }
+        }
+      }
+      return db.transaction((): SettingsUpdate => {
+        const settings = { ...get(), ...input };
+        if (settings.chunkOverlap >= settings.chunkSize) {
+          throw new BadRequestError('chunkOverlap: must be smaller than chunkSize', [{ path: 'chunkOverlap', message: 'must be smaller than chunkSize' }], 'validation_failed');
+        }
+        const changed = KEYS.filter((k) => input[k] !== undefined && input[k] !== current[k]);
+        const now = nowIso();
+        for (const key of changed) upsert.run(key, JSON.stringify(settings[key]), now, options.updatedBy);
+        return { settings, changed };
+      })();
+    },
+  };
+}
+
+export type SettingsStore = ReturnType<typeof createSettingsStore>;
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
