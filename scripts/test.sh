@@ -8,8 +8,8 @@ install_deps
 ensure_redis
 cd "$root"
 
-npm run typecheck --silent
-npm run lint --silent
+npm run typecheck --workspace backend --silent
+npm run lint --workspace backend --silent
 
 # One Chroma for the whole run; each test uses its own collection prefix and Redis prefix.
 chroma_dir=$(mktemp -d)
