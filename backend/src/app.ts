@@ -1,34 +1,42 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import helmet from 'helmet';
+import { adminRouter } from './admin/admin.routes.ts';
+import { securityRouter } from './auth/security.ts';
 import { chatRouter } from './chat/chat.routes.ts';
+import { collectionsRouter } from './collections/collections.routes.ts';
 import { documentsRouter } from './documents/documents.routes.ts';
 import { uploadMiddleware } from './documents/upload.ts';
 import { healthRouter } from './health/health.routes.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { rejectPrototypeKeys } from './http/json-guard.ts';
 import { requestContext } from './http/request-context.ts';
+import { cors, securityHeaders } from './http/security-headers.ts';
 import { scoped } from './logger.ts';
 import type { Services } from './services.ts';
 
 /** The Express app: routes over the services, one error middleware at the end. */
 export function createApp(services: Services): express.Express {
-  const { config, logger } = services;
+  const { config, logger, security } = services;
   const httpLog = scoped(logger, 'http');
+  const { authenticate } = security.authenticator;
   const app = express();
   app.disable('x-powered-by');
+  // Only the reverse proxy's X-Forwarded-For counts, so rate limits see the real client address.
+  app.set('trust proxy', config.http.trustProxy);
   app.set('query parser', 'simple');
-  app.use(helmet());
   app.use(requestContext(httpLog));
+  app.use(securityHeaders());
   app.use(healthRouter(services.health));
 
   const api = express.Router();
-  api.use(express.json({ limit: '64kb', strict: true }));
-  api.use('/documents', documentsRouter(services.documentsService, uploadMiddleware(config, services.files)));
-  api.get('/collections', (_req, res) => {
-    res.json({ items: services.collections.list() });
-  });
-  api.use(chatRouter(config, services.chat, services.conversations));
+  api.use(cors(config.http.allowedOrigins));
+  api.use(express.json({ limit: '64kb', strict: true }), rejectPrototypeKeys);
+  api.use(securityRouter(security, { listModels: async () => (await services.llm.status()).models.map((m) => m.name) }));
+  api.use('/documents', documentsRouter({ service: services.documentsService, upload: uploadMiddleware(config, services.files), authenticate }));
+  api.use('/collections', collectionsRouter({ collections: services.collections, authenticate }));
+  api.use('/admin', adminRouter(services, authenticate));
+  api.use(chatRouter({ config, chat: services.chat, conversations: services.conversations, authenticate, limits: security.limits }));
   app.use('/api/v1', api);
   app.use(webApp(config.paths.web));
 

@@ -21,6 +21,14 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   // Where SQLite, uploaded files and the embedded Chroma keep their data.
   DATA_DIR: z.string().min(1).default('data'),
+  // Origins (scheme://host:port) whose pages may call the API and open sockets; the api's own origin always may.
+  ALLOWED_ORIGINS: list.default([]),
+  // Which proxies' X-Forwarded-For to believe: loopback, a number of hops, addresses/subnets (comma separated), or false.
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  // Grafana's address, linked from the dashboard's status page when set.
+  GRAFANA_URL: url.optional(),
+  // Socket.io connections one client address may hold open at once.
+  SOCKET_MAX_CONNECTIONS_PER_IP: int(1, 10_000).default(20),
   // The built dashboard the api serves (skipped when the folder does not exist; nginx serves it in production).
   WEB_DIR: z.string().min(1).default('frontend/dist'),
   // pino level: fatal, error, warn, info, debug, trace or silent.
@@ -147,7 +155,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     roles: new Set<Role>(e.ROLES),
-    http: { port: e.PORT, host: e.HOST },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      allowedOrigins: e.ALLOWED_ORIGINS.map((o) => o.replace(/\/+$/, '')),
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      socketMaxConnectionsPerIp: e.SOCKET_MAX_CONNECTIONS_PER_IP,
+    },
+    grafanaUrl: e.GRAFANA_URL ?? null,
     log: { level: e.LOG_LEVEL },
     paths: {
       dataDir,
@@ -220,6 +235,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** Express's `trust proxy`: false, true, a hop count, or addresses and subnets. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {

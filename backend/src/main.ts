@@ -5,7 +5,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startIngestWorker } from './ingest/ingest.worker.ts';
 import { createLogger, scoped, type Logger } from './logger.ts';
 import { startGateway } from './realtime/gateway.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
+import { bootstrapAdmin } from './users/bootstrap-admin.ts';
 
 /** Starts the roles in ROLES (api, worker, or both) and stops them cleanly on SIGTERM or SIGINT. */
 export async function start(config: Config, logger: Logger) {
@@ -16,6 +17,7 @@ export async function start(config: Config, logger: Logger) {
     config = { ...config, chroma: { ...config.chroma, url: chroma.url } };
   }
   const services = createServices(config, logger);
+  await announceAccounts(config, services, logger);
   const swept = await services.files.sweepTemp(60_000);
   if (swept > 0) logger.info({ swept }, 'removed temp files left by an earlier run');
 
@@ -40,7 +42,8 @@ export async function start(config: Config, logger: Logger) {
       connection: services.queueConnection,
       documents: services.documents,
       bus: services.bus,
-      collectionExists: services.collections.exists,
+      verifyBearer: services.security.authenticator.verifyBearer,
+      readableIds: services.collections.readableIds,
       logger: scoped(logger, 'socket'),
     });
     await new Promise<void>((resolve) => server!.listen(config.http.port, config.http.host, resolve));
@@ -63,6 +66,14 @@ export async function start(config: Config, logger: Logger) {
   };
 }
 
+/** Creates the first admin from the bootstrap variables, once, and says what to do when there is nobody. */
+async function announceAccounts(config: Config, services: Services, logger: Logger) {
+  const outcome = await bootstrapAdmin(config, services.security.usersService);
+  if (outcome === 'created') logger.warn('created the first admin from BOOTSTRAP_ADMIN_EMAIL; remove BOOTSTRAP_ADMIN_PASSWORD from the environment');
+  else if (outcome === 'users_exist' && config.auth.bootstrapAdmin.password) logger.warn('BOOTSTRAP_ADMIN_PASSWORD is ignored because accounts exist; remove it');
+  if (services.security.usersService.count() === 0) logger.warn('no accounts yet: create the first admin with `npm run create-admin -- --email you@example.org --name "Your Name"`');
+}
+
 async function main() {
   let config: Config;
   try {
@@ -75,7 +86,13 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config);
-  const app = await start(config, logger);
+  const app = await start(config, logger).catch((err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,12 +1,15 @@
+import { loadOrCreateSecret } from './auth/auth.tokens.ts';
+import { createSecurity } from './auth/security.ts';
+import { createAnswerCache } from './chat/answer-cache.ts';
+import { createChatService } from './chat/chat.service.ts';
+import { createConversationsRepository } from './chat/conversations.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
 import { openDatabase } from './clients/db.ts';
 import { createOllamaClient, type LlmClient } from './clients/ollama.ts';
 import { createRedis } from './clients/redis.ts';
-import type { Config } from './config.ts';
-import { createAnswerCache } from './chat/answer-cache.ts';
-import { createChatService } from './chat/chat.service.ts';
-import { createConversationsRepository } from './chat/conversations.repository.ts';
 import { createCollectionsRepository } from './collections/collections.repository.ts';
+import { createCollectionsService } from './collections/collections.service.ts';
+import type { Config } from './config.ts';
 import { createDocumentEventBus } from './documents/document-events.ts';
 import { createDocumentsRepository } from './documents/documents.repository.ts';
 import { createDocumentsService } from './documents/documents.service.ts';
@@ -16,8 +19,8 @@ import { createEmbedder } from './ingest/embedder.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';
-import { createRetrievalService } from './retrieval/retrieval.service.ts';
 import { createChunksRepository } from './retrieval/chunks.repository.ts';
+import { createRetrievalService } from './retrieval/retrieval.service.ts';
 
 export interface ServiceOverrides {
   llm?: LlmClient;
@@ -38,22 +41,33 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const files = createFileStore(config.paths);
   const documents = createDocumentsRepository(db);
   const chunks = createChunksRepository(db);
-  const collections = createCollectionsRepository(db);
+  const collectionsRepository = createCollectionsRepository(db);
   const conversations = createConversationsRepository(db);
   const queue = createIngestQueue(config, queueConnection);
   const bus = createDocumentEventBus();
-  const embedder = createEmbedder({ config, llm, redis, logger: scoped(logger, 'llm') });
-  const retrieval = createRetrievalService({ config, embedder, vectors, chunks });
+  const security = createSecurity({
+    config,
+    db,
+    redis,
+    logger: scoped(logger, 'http'),
+    jwtSecret: config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir),
+  });
+  const { settings, audit } = security;
+  const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
+  const embedder = createEmbedder({ config, llm, redis, settings, logger: scoped(logger, 'llm') });
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, settings });
 
   const documentsService = createDocumentsService({
     db,
+    access: collections,
+    limits: security.limits,
+    audit,
     documents,
     chunks,
     vectors,
     files,
     queue,
     events: bus,
-    collectionExists: collections.exists,
     logger: scoped(logger, 'http'),
   });
   const chat = createChatService({
@@ -62,11 +76,12 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     retrieval,
     conversations,
     cache: createAnswerCache({ db, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
-    collectionExists: collections.exists,
+    access: collections,
+    settings,
     logger: scoped(logger, 'llm'),
   });
-  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, logger: scoped(logger, 'ingest') });
-  const health = createHealthService({ config, db, redis, vectors, llm });
+  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, logger: scoped(logger, 'ingest') });
+  const health = createHealthService({ db, redis, vectors, llm, settings });
 
   return {
     config,
@@ -80,9 +95,11 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     documents,
     chunks,
     collections,
+    collectionsRepository,
     conversations,
     queue,
     bus,
+    security,
     embedder,
     retrieval,
     documentsService,

@@ -1,50 +1,71 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { requirePermission } from '../auth/permissions.ts';
+import { principalOf } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
+import { idParamsSchema, pageQuerySchema } from '../contracts/admin.ts';
 import { chatRequestSchema } from '../contracts/chat.ts';
+import { NotFoundError } from '../http/errors.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AnswerSink, ChatService } from './chat.service.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
-import { NotFoundError } from '../http/errors.ts';
+import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import { streamEvents } from './sse.ts';
-import { z } from 'zod';
 
 type SourcesData = Parameters<AnswerSink['sources']>[0];
+const renameSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
 
-const pageSchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-
-export function chatRouter(config: Config, chat: ChatService, conversations: ConversationsRepository): Router {
+/** POST /chat (SSE or JSON) and the caller's own conversations. */
+export function chatRouter(deps: { config: Config; chat: ChatService; conversations: ConversationsRepository; authenticate: RequestHandler; limits: Pick<RateLimits, 'consumeChat'> }): Router {
+  const { chat, conversations } = deps;
   const router = Router();
-  const requestSchema = chatRequestSchema(config.chat.questionMaxChars);
+  const requestSchema = chatRequestSchema(deps.config.chat.questionMaxChars);
+  const canChat = requirePermission('chat');
 
-  router.post('/chat', async (req: Request, res: Response, next: NextFunction) => {
+  router.post('/chat', deps.authenticate, canChat, async (req: Request, res: Response, next: NextFunction) => {
     const body = parseInput(requestSchema, req.body, 'chat request');
+    const principal = principalOf(req);
+    // Counted only once the request is valid, so a malformed one does not use up the limit.
+    await deps.limits.consumeChat(principal);
     // A client that goes away cancels the model's work.
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     if (!body.stream) {
       const silent = { sources: () => {}, token: () => {} };
-      res.json(await chat.answer(body, silent, abort.signal));
+      res.json(await chat.answer(body, principal, silent, abort.signal));
       return;
     }
     await streamEvents(res, next, async (write) => {
       const sink = { sources: (data: SourcesData) => write({ event: 'sources', data }), token: (text: string) => write({ event: 'token', data: { text } }) };
-      const { answer: _answer, sources: _sources, ...done } = await chat.answer(body, sink, abort.signal);
+      const { answer: _answer, sources: _sources, ...done } = await chat.answer(body, principal, sink, abort.signal);
       write({ event: 'done', data: done });
     });
   });
 
-  router.get('/conversations', (req, res) => {
-    const { limit, offset } = parseInput(pageSchema, req.query, 'query');
-    res.json({ items: conversations.list(limit, offset), limit, offset });
-  });
-
-  router.get('/conversations/:id', (req, res) => {
-    const conversation = conversations.get(String(req.params.id));
+  const own = (req: Request) => {
+    const { id } = parseInput(idParamsSchema, req.params, 'conversation id');
+    const conversation = conversations.getOwned(id, principalOf(req).userId);
     if (!conversation) throw new NotFoundError('conversation not found');
+    return conversation;
+  };
+
+  router.get('/conversations', deps.authenticate, canChat, (req, res) => {
+    const { limit, offset } = parseInput(pageQuerySchema, req.query, 'query');
+    res.json({ items: conversations.list(principalOf(req).userId, limit, offset), limit, offset });
+  });
+  router.get('/conversations/:id', deps.authenticate, canChat, (req, res) => {
+    const conversation = own(req);
     res.json({ ...conversation, messages: conversations.messages(conversation.id) });
+  });
+  router.patch('/conversations/:id', deps.authenticate, canChat, (req, res) => {
+    const conversation = own(req);
+    const { title } = parseInput(renameSchema, req.body, 'conversation change');
+    conversations.rename(conversation.id, title);
+    res.json({ ...conversation, title });
+  });
+  router.delete('/conversations/:id', deps.authenticate, canChat, (req, res) => {
+    conversations.delete(own(req).id);
+    res.status(204).end();
   });
 
   return router;

@@ -3,7 +3,10 @@ import type { LlmClient } from '../clients/ollama.ts';
 import type { Config } from '../config.ts';
 import type { ChatRequest, ChatResponseDto, CitationDto, SourceDto } from '../contracts/chat.ts';
 import { NotFoundError } from '../http/errors.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { CollectionsService } from '../collections/collections.service.ts';
 import type { Logger } from '../logger.ts';
+import type { SettingsStore } from '../settings/settings.store.ts';
 import type { RetrievalService } from '../retrieval/retrieval.service.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { extractCitations, presentSources } from './citations.ts';
@@ -24,36 +27,41 @@ export interface ChatServiceDeps {
   retrieval: RetrievalService;
   conversations: ConversationsRepository;
   cache: AnswerCache;
-  collectionExists: (id: string) => boolean;
+  access: Pick<CollectionsService, 'readableIds'>;
+  settings: Pick<SettingsStore, 'get'>;
   logger: Logger;
 }
 
 export function createChatService(deps: ChatServiceDeps) {
   const { config, llm, retrieval, conversations, cache, logger } = deps;
-  const settings = { model: config.ollama.chatModel, embed: config.ollama.embedModel, k: config.retrieval.topK, t: config.chat.temperature };
 
   /**
    * Answers a question over the collections: retrieve, prompt, stream from Ollama, save.
    * Nothing is written before the model has started answering, so a failure leaves no trace;
    * an answer cut short (client gone, stream broken) is saved with what was said.
    */
-  async function answer(req: ChatRequest, sink: AnswerSink, signal: AbortSignal): Promise<ChatResponseDto> {
+  async function answer(req: ChatRequest, principal: Principal, sink: AnswerSink, signal: AbortSignal): Promise<ChatResponseDto> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const existing = req.conversationId ? conversations.get(req.conversationId) : undefined;
+    const existing = req.conversationId ? conversations.getOwned(req.conversationId, principal.userId) : undefined;
     if (req.conversationId && !existing) throw new NotFoundError('conversation not found');
-    const collectionIds = req.collectionIds ?? existing?.collectionIds ?? ['default'];
-    for (const id of collectionIds) if (!deps.collectionExists(id)) throw new NotFoundError(`collection not found: ${id}`);
+    // Only what the asker may read now: a collection asked for by name must be readable (404 if
+    // not), and a conversation's collections are narrowed to those still readable.
+    const readable = deps.access.readableIds(principal);
+    if (req.collectionIds) for (const id of req.collectionIds) if (!readable.includes(id)) throw new NotFoundError(`collection not found: ${id}`);
+    const collectionIds = req.collectionIds ?? existing?.collectionIds.filter((id) => readable.includes(id)) ?? readable;
+    const settings = deps.settings.get();
     const conversationId = existing?.id ?? randomUUID();
     const history = existing ? conversations.recentMessages(existing.id, config.chat.historyTurns * 2) : [];
 
     const save = (content: string, status: 'complete' | 'aborted' | 'failed', citations: CitationDto[], timings: unknown) => {
-      if (!existing) conversations.create(req.question.slice(0, 80), collectionIds, null, conversationId);
+      if (!existing) conversations.create(req.question.slice(0, 80), req.collectionIds ?? collectionIds, principal.userId, conversationId);
       conversations.addMessage({ conversationId, role: 'user', content: req.question, status: 'complete' });
-      return conversations.addMessage({ conversationId, role: 'assistant', content, status, citations, model: config.ollama.chatModel, timings });
+      return conversations.addMessage({ conversationId, role: 'assistant', content, status, citations, model: settings.chatModel, timings });
     };
 
     const cacheKey = history.length === 0 ? cache.keyFor(req.question, collectionIds, settings) : null;
+    if (collectionIds.length === 0) throw new NotFoundError('there is no collection you can ask');
     const hit = cacheKey ? await cache.get(cacheKey) : null;
     if (hit) {
       sink.sources({ conversationId, sources: hit.sources });
@@ -63,7 +71,7 @@ export function createChatService(deps: ChatServiceDeps) {
       return { conversationId, messageId, answer: hit.answer, sources: hit.sources, citations: hit.citations, timings, cached: true, noSources: false };
     }
 
-    const { results } = await retrieval.retrieve(req.question, collectionIds);
+    const { results } = await retrieval.retrieve(req.question, collectionIds, settings);
     const retrievalMs = elapsed();
     if (results.length === 0) {
       sink.sources({ conversationId, sources: [] });
@@ -78,9 +86,10 @@ export function createChatService(deps: ChatServiceDeps) {
       sources: results,
       history: history.map((m) => ({ role: m.role, content: m.content })),
       budgetChars: config.chat.contextBudgetChars,
+      systemPrompt: settings.systemPrompt,
     });
     const sources = presentSources(used, req.question);
-    const tokens = llm.chat(messages, { temperature: config.chat.temperature, signal })[Symbol.asyncIterator]();
+    const tokens = llm.chat(messages, { model: settings.chatModel, temperature: settings.temperature, signal })[Symbol.asyncIterator]();
     // Wait for the model's first words before saying anything, so an unreachable Ollama is a clean 503.
     const first = await tokens.next();
     const firstTokenMs = elapsed();

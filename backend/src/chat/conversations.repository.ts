@@ -47,16 +47,19 @@ export function createConversationsRepository(db: Db) {
       );
       return { id, title, collectionIds, createdAt: now, updatedAt: now };
     },
-    get(id: string): ConversationDto | undefined {
-      const row = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?').get(id);
+    /** The conversation if it is this user's; someone else's is as absent as a missing one. */
+    getOwned(id: string, userId: string): ConversationDto | undefined {
+      const row = db.prepare<[string, string], ConversationRow>('SELECT * FROM conversations WHERE id = ? AND user_id = ?').get(id, userId);
       return row && toConversation(row);
     },
-    list(limit: number, offset: number): ConversationDto[] {
+    list(userId: string, limit: number, offset: number): ConversationDto[] {
       return db
-        .prepare<[number, number], ConversationRow>('SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ? OFFSET ?')
-        .all(limit, offset)
+        .prepare<[string, number, number], ConversationRow>('SELECT * FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT ? OFFSET ?')
+        .all(userId, limit, offset)
         .map(toConversation);
     },
+    rename: (id: string, title: string) => db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, nowIso(), id),
+    delete: (id: string) => db.prepare('DELETE FROM conversations WHERE id = ?').run(id),
     /** The last `turns` complete messages, oldest first. */
     recentMessages(conversationId: string, turns: number): MessageDto[] {
       return db

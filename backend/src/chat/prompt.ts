@@ -13,6 +13,8 @@ export interface PromptInput {
   sources: RetrievedChunk[];
   history: { role: 'user' | 'assistant'; content: string }[];
   budgetChars: number;
+  /** The instructions an admin set; the product's default when absent. */
+  systemPrompt?: string;
 }
 
 /**
@@ -21,7 +23,8 @@ export interface PromptInput {
  * Returns the sources actually used, numbered from 1.
  */
 export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; used: RetrievedChunk[] } {
-  let left = input.budgetChars - SYSTEM_PROMPT.length - input.question.length - 200;
+  const instructions = input.systemPrompt ?? SYSTEM_PROMPT;
+  let left = input.budgetChars - instructions.length - input.question.length - 200;
   const historyBudget = Math.floor(left / 4);
   const blocks: string[] = [];
   const used: RetrievedChunk[] = [];
@@ -43,7 +46,7 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; used
     historyLeft -= turn.content.length;
   }
 
-  const system = `${SYSTEM_PROMPT}\n\nSources:\n<sources>\n${blocks.join('\n\n')}\n</sources>`;
+  const system = `${instructions}\n\nSources:\n<sources>\n${blocks.join('\n\n')}\n</sources>`;
   return { messages: [{ role: 'system', content: system }, ...history, { role: 'user', content: input.question }], used };
 }
 

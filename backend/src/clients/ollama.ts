@@ -15,17 +15,23 @@ export class OllamaError extends Error {
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
+export interface OllamaModel {
+  name: string;
+  sizeBytes: number | null;
+  family: string | null;
+}
+
 export interface OllamaStatus {
   version: string;
-  models: string[];
+  models: OllamaModel[];
 }
 
 export interface LlmClient {
   readonly host: string;
   /** Embeds texts with the embedding model; one vector per text, in order. */
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  embed(texts: string[], options: { model: string; signal?: AbortSignal }): Promise<number[][]>;
   /** Streams answer tokens from the chat model; aborting `signal` cancels the request to Ollama. */
-  chat(messages: ChatMessage[], options: { temperature: number; signal?: AbortSignal }): AsyncIterable<string>;
+  chat(messages: ChatMessage[], options: { model: string; temperature: number; signal?: AbortSignal }): AsyncIterable<string>;
   /** Version and the names of the models Ollama has. */
   status(signal?: AbortSignal): Promise<OllamaStatus>;
 }
@@ -37,7 +43,7 @@ export function sameModel(a: string, b: string): boolean {
 }
 
 export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
-  const { host, chatModel, embedModel, timeoutMs } = config.ollama;
+  const { host, timeoutMs } = config.ollama;
   // The timeout covers the whole exchange; a caller's signal (client went away) also ends it.
   const timedFetch: typeof fetch = (input, init) =>
     fetch(input, {
@@ -48,24 +54,24 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
 
   return {
     host,
-    async embed(texts, signal) {
+    async embed(texts, { model, signal }) {
       if (texts.length === 0) return [];
-      const res = await call(() => withSignal(signal, () => client.embed({ model: embedModel, input: texts, truncate: true })), embedModel);
+      const res = await call(() => withSignal(signal, () => client.embed({ model, input: texts, truncate: true })), model);
       if (!Array.isArray(res.embeddings) || res.embeddings.length !== texts.length) {
         throw new OllamaError('bad_response', `Ollama returned ${res.embeddings?.length ?? 0} embeddings for ${texts.length} texts`);
       }
       return res.embeddings;
     },
-    async *chat(messages, { temperature, signal }) {
+    async *chat(messages, { model, temperature, signal }) {
       const stream = await call(
         () =>
           client.chat({
-            model: chatModel,
+            model,
             messages: messages as Message[],
             stream: true,
             options: { temperature },
           }),
-        chatModel,
+        model,
       );
       const onAbort = () => stream.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -76,7 +82,7 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
         }
       } catch (err) {
         if (signal?.aborted) return;
-        throw classify(err, chatModel);
+        throw classify(err, model);
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
@@ -86,7 +92,10 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
         call(() => withSignal(signal, () => client.version()), ''),
         call(() => withSignal(signal, () => client.list()), ''),
       ]);
-      return { version: version.version, models: tags.models.map((m) => m.name) };
+      return {
+        version: version.version,
+        models: tags.models.map((m) => ({ name: m.name, sizeBytes: m.size ?? null, family: m.details?.family ?? null })),
+      };
     },
   };
 

@@ -8,7 +8,11 @@ export const createCollectionRequestSchema = z.strictObject({
   description: z.string().trim().max(1000).default(''),
   visibility: z.enum(collectionVisibility).default('everyone'),
 });
-export const updateCollectionRequestSchema = createCollectionRequestSchema.partial();
+export const updateCollectionRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().trim().max(1000).optional(),
+  visibility: z.enum(collectionVisibility).optional(),
+});
 export const collectionMembersRequestSchema = z.strictObject({ userIds: z.array(z.string().min(1).max(100)).max(1000) });
 
 export interface CollectionDto {

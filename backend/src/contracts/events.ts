@@ -21,9 +21,14 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  /** Join the rooms of these collections; the ack says which were joined. */
-  subscribe: (payload: { collectionIds: string[] }, ack?: (res: { joined: string[] } | { error: string }) => void) => void;
+  /** Join the rooms of these collections; the ack lists them, or says which one was not found (then none is joined). */
+  subscribe: (payload: { collectionIds: string[] }, ack?: (res: { joined: string[] } | { error: { code: string; message: string } }) => void) => void;
   unsubscribe: (payload: { collectionIds: string[] }) => void;
 }
 
 export type DocumentEventName = keyof ServerToClientEvents;
+
+/** What the socket.io handshake must carry: `io(url, { auth: { token } })` with an access token or API key. */
+export interface SocketAuth {
+  token: string;
+}

@@ -30,7 +30,7 @@ describe('documents from upload to cited answer', () => {
     socket.on('document.failed', (d) => events.push({ name: 'failed', documentId: d.id }));
     socket.on('document.deleted', (d) => events.push({ name: 'deleted', documentId: d.documentId }));
 
-    const res = await upload(stack.baseUrl, [
+    const res = await upload(stack, [
       { name: FILES.pdf.name, bytes: await makePdf([FILLER, `${FILLER} ${FILES.pdf.fact} ${FILLER}`, FILLER]) },
       { name: FILES.docx.name, bytes: await makeDocx([{ heading: 'Logbook', text: `${FILLER} ${FILES.docx.fact}` }]) },
       { name: FILES.html.name, bytes: makeHtml('Census', [FILLER, FILES.html.fact]) },
@@ -67,7 +67,7 @@ describe('documents from upload to cited answer', () => {
 
   for (const kind of Object.keys(FILES) as (keyof typeof FILES)[]) {
     it(`answers a question about the ${kind} document citing it`, async () => {
-      const res = await fetch(`${stack.baseUrl}/api/v1/chat`, {
+      const res = await stack.fetch(`/api/v1/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ question: FILES[kind].question, stream: false }),
@@ -85,7 +85,7 @@ describe('documents from upload to cited answer', () => {
   }
 
   it('streams sources, then tokens, then a final event with the message id and citations', async () => {
-    const res = await fetch(`${stack.baseUrl}/api/v1/chat`, {
+    const res = await stack.fetch(`/api/v1/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ question: 'What energy did the 1883 Krakatoa eruption release, in megatons?' }),
@@ -101,7 +101,7 @@ describe('documents from upload to cited answer', () => {
     assert.equal(done.citations[0]!.documentId, docs.pdf!.id);
     assert.equal(done.citations[0]!.page, 2);
 
-    const conv = (await (await fetch(`${stack.baseUrl}/api/v1/conversations/${done.conversationId}`)).json()) as { messages: { id: string; role: string; content: string }[] };
+    const conv = (await (await stack.fetch(`/api/v1/conversations/${done.conversationId}`)).json()) as { messages: { id: string; role: string; content: string }[] };
     assert.deepEqual(conv.messages.map((m) => m.role), ['user', 'assistant']);
     assert.equal(conv.messages[1]!.id, done.messageId);
     assert.equal(conv.messages[1]!.content, tokens.map((t) => (t.data as { text: string }).text).join(''));
@@ -134,7 +134,7 @@ describe('documents from upload to cited answer', () => {
 });
 
 async function postChat(stack: TestStack, body: unknown) {
-  const res = await fetch(`${stack.baseUrl}/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await stack.fetch(`/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(res.status, 200);
   return res.json();
 }

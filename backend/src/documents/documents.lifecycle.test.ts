@@ -16,20 +16,20 @@ describe('document lifecycle', () => {
   after(() => stack.close());
 
   it('returns the existing document when the same content is uploaded twice into a collection', async () => {
-    const first = await upload(stack.baseUrl, [{ name: 'turbine.pdf', bytes: pdf }]);
-    const second = await upload(stack.baseUrl, [{ name: 'turbine-copy.pdf', bytes: pdf }]);
+    const first = await upload(stack, [{ name: 'turbine.pdf', bytes: pdf }]);
+    const second = await upload(stack, [{ name: 'turbine-copy.pdf', bytes: pdf }]);
     assert.equal(first.status, 202);
     assert.equal(second.status, 200);
     assert.equal(second.body.documents![0]!.duplicate, true);
     assert.equal(second.body.documents![0]!.id, first.body.documents![0]!.id);
-    const list = (await (await fetch(`${stack.baseUrl}/api/v1/documents?collectionId=default`)).json()) as { total: number };
+    const list = (await (await stack.fetch(`/api/v1/documents?collectionId=default`)).json()) as { total: number };
     assert.equal(list.total, 1);
     await stack.waitForStatus(first.body.documents![0]!.id, ['ready']);
   });
 
   it('deletes a document with its vectors and FTS rows, keeping the file while another document uses it', async () => {
-    const inDefault = (await upload(stack.baseUrl, [{ name: 'turbine.pdf', bytes: pdf }])).body.documents![0]!;
-    const copy = await upload(stack.baseUrl, [{ name: 'turbine.pdf', bytes: pdf }], { collectionId: 'archive' });
+    const inDefault = (await upload(stack, [{ name: 'turbine.pdf', bytes: pdf }])).body.documents![0]!;
+    const copy = await upload(stack, [{ name: 'turbine.pdf', bytes: pdf }], { collectionId: 'archive' });
     assert.equal(copy.status, 202, 'the same content in another collection is a new document');
     const inArchive = copy.body.documents![0]!;
     assert.notEqual(inArchive.id, inDefault.id);
@@ -38,28 +38,28 @@ describe('document lifecycle', () => {
     assert.equal(await vectors.countForDocument(inDefault.id), ready.chunkCount);
     assert.equal(chunks.ftsCountForDocument(inDefault.id), ready.chunkCount);
 
-    const del = await fetch(`${stack.baseUrl}/api/v1/documents/${inDefault.id}`, { method: 'DELETE' });
+    const del = await stack.fetch(`/api/v1/documents/${inDefault.id}`, { method: 'DELETE' });
     assert.equal(del.status, 204);
     assert.equal(await vectors.countForDocument(inDefault.id), 0);
     assert.equal(chunks.ftsCountForDocument(inDefault.id), 0);
     assert.equal(chunks.countForDocument(inDefault.id), 0);
-    assert.equal((await fetch(`${stack.baseUrl}/api/v1/documents/${inDefault.id}`)).status, 404);
+    assert.equal((await stack.fetch(`/api/v1/documents/${inDefault.id}`)).status, 404);
     assert.ok(files.exists(inDefault.sha256), 'the archive copy still needs the file');
     assert.equal(await vectors.countForDocument(inArchive.id), ready.chunkCount, 'the other document is untouched');
 
-    assert.equal((await fetch(`${stack.baseUrl}/api/v1/documents/${inArchive.id}`, { method: 'DELETE' })).status, 204);
+    assert.equal((await stack.fetch(`/api/v1/documents/${inArchive.id}`, { method: 'DELETE' })).status, 204);
     assert.equal(files.exists(inArchive.sha256), false, 'the file goes with its last document');
     assert.equal(fs.existsSync(files.pathFor(inArchive.sha256)), false);
   });
 
   it('lists documents with paging and a status filter', async () => {
     const texts = ['alpha report body text', 'beta report body text', 'gamma report body text'];
-    for (const t of texts) await upload(stack.baseUrl, [{ name: `${t.split(' ')[0]}.txt`, bytes: t }]);
-    const page = (await (await fetch(`${stack.baseUrl}/api/v1/documents?limit=2&offset=0`)).json()) as { items: unknown[]; total: number };
+    for (const t of texts) await upload(stack, [{ name: `${t.split(' ')[0]}.txt`, bytes: t }]);
+    const page = (await (await stack.fetch(`/api/v1/documents?limit=2&offset=0`)).json()) as { items: unknown[]; total: number };
     assert.equal(page.items.length, 2);
     assert.equal(page.total, 3);
-    const failed = (await (await fetch(`${stack.baseUrl}/api/v1/documents?status=failed`)).json()) as { total: number };
+    const failed = (await (await stack.fetch(`/api/v1/documents?status=failed`)).json()) as { total: number };
     assert.equal(failed.total, 0);
-    assert.equal((await fetch(`${stack.baseUrl}/api/v1/documents?status=bogus`)).status, 400);
+    assert.equal((await stack.fetch(`/api/v1/documents?status=bogus`)).status, 400);
   });
 });

@@ -57,14 +57,14 @@ export function createDocumentsRepository(db: Db) {
       return byId.get(doc.id)!;
     },
     delete: (id: string) => remove.run(id).changes > 0,
+    allIds: () => (db.prepare('SELECT id FROM documents ORDER BY created_at').all() as { id: string }[]).map((r) => r.id),
 
-    list(filter: { collectionId?: string; status?: DocumentStatus; limit: number; offset: number }) {
-      const where: string[] = [];
+    /** A page of the documents in the given collections (none given: none listed). */
+    list(filter: { collectionIds: string[]; status?: DocumentStatus; limit: number; offset: number }) {
+      if (filter.collectionIds.length === 0) return { items: [], total: 0 };
       const params: Record<string, unknown> = { limit: filter.limit, offset: filter.offset };
-      if (filter.collectionId) {
-        where.push('collection_id = @collectionId');
-        params.collectionId = filter.collectionId;
-      }
+      filter.collectionIds.forEach((id, i) => (params[`c${i}`] = id));
+      const where = [`collection_id IN (${filter.collectionIds.map((_, i) => `@c${i}`).join(',')})`];
       if (filter.status) {
         where.push('status = @status');
         params.status = filter.status;

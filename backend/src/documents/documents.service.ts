@@ -10,6 +10,10 @@ import type { Logger } from '../logger.ts';
 import type { ChunksRepository } from '../retrieval/chunks.repository.ts';
 import type { DocumentsRepository } from './documents.repository.ts';
 import { presentDocument } from './documents.presenter.ts';
+import type { AuditLog } from '../audit/audit.service.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { CollectionsService } from '../collections/collections.service.ts';
+import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { FileStore } from './file-store.ts';
 import { detectKind, mimeTypeOf } from './file-type.ts';
 import { cleanFilename } from './filename.ts';
@@ -22,14 +26,21 @@ export interface DocumentEvents {
 
 export interface DocumentsServiceDeps {
   db: Db;
+  access: Pick<CollectionsService, 'readableIds' | 'requireReadable'>;
+  limits: Pick<RateLimits, 'consumeUpload'>;
+  audit: AuditLog;
   documents: DocumentsRepository;
   chunks: ChunksRepository;
   vectors: VectorStore;
   files: FileStore;
   queue: IngestQueue;
   events: DocumentEvents;
-  collectionExists: (id: string) => boolean;
   logger: Logger;
+}
+
+export interface Caller {
+  principal: Principal;
+  ip: string | null;
 }
 
 export function createDocumentsService(deps: DocumentsServiceDeps) {
@@ -40,11 +51,12 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
      * Stores uploaded files and queues them for ingestion. Every file is checked before anything
      * is kept, so one bad file rejects the whole upload and nothing is stored.
      */
-    async upload(uploaded: UploadedFile[], fields: unknown, uploadedBy: string | null) {
+    async upload(uploaded: UploadedFile[], fields: unknown, caller: Caller) {
       try {
         const { collectionId } = parseInput(uploadFieldsSchema, fields ?? {}, 'form fields');
         if (uploaded.length === 0) throw new BadRequestError('no files: send one or more files in the "files" field', undefined, 'invalid_upload');
-        if (!deps.collectionExists(collectionId)) throw new NotFoundError('collection not found');
+        deps.access.requireReadable(caller.principal, collectionId);
+        await deps.limits.consumeUpload(caller.principal, uploaded.length, uploaded.reduce((n, f) => n + f.size, 0));
         const checked: { file: UploadedFile; kind: DocumentKind; filename: string }[] = [];
         for (const file of uploaded) {
           const filename = cleanFilename(file.originalname);
@@ -65,7 +77,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           const row = db.transaction(
             () =>
               documents.findBySha(collectionId, file.sha256) ??
-              documents.insert({ id: randomUUID(), collectionId, sha256: file.sha256, filename, kind, sizeBytes: file.size, uploadedBy }),
+              documents.insert({ id: randomUUID(), collectionId, sha256: file.sha256, filename, kind, sizeBytes: file.size, uploadedBy: caller.principal.userId }),
           )();
           const dto = presentDocument(row);
           results.push({ ...dto, duplicate: false });
@@ -75,6 +87,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         for (const dto of queued) {
           await queue.enqueue(dto.id);
           events.queued(dto);
+          deps.audit.record({ actor: caller.principal, action: 'document.uploaded', target: dto.id, ip: caller.ip, details: { filename: dto.filename, collectionId, sizeBytes: dto.sizeBytes } });
         }
         return { documents: results };
       } finally {
@@ -82,25 +95,28 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       }
     },
 
-    list(query: ListDocumentsQuery) {
-      const { items, total } = documents.list(query);
+    /** Documents in the collections the caller may read (or in the one asked for, if readable). */
+    list(query: ListDocumentsQuery, principal: Principal) {
+      if (query.collectionId) deps.access.requireReadable(principal, query.collectionId);
+      const collectionIds = query.collectionId ? [query.collectionId] : deps.access.readableIds(principal);
+      const { items, total } = documents.list({ ...query, collectionIds });
       return { items: items.map(presentDocument), total, limit: query.limit, offset: query.offset };
     },
 
-    get(id: string): DocumentDto {
-      return presentDocument(requireDocument(id));
+    get(id: string, principal: Principal): DocumentDto {
+      return presentDocument(requireDocument(id, principal));
     },
 
     /** Where the original upload of a document is, and how to serve it. */
-    originalFile(id: string) {
-      const doc = requireDocument(id);
+    originalFile(id: string, principal: Principal) {
+      const doc = requireDocument(id, principal);
       if (!files.exists(doc.sha256)) throw new NotFoundError('the original file of this document is missing');
       return { path: files.pathFor(doc.sha256), filename: doc.filename, kind: doc.kind, mimeType: mimeTypeOf(doc.kind) };
     },
 
     /** Removes a document everywhere: its job, its vectors, its FTS rows, its row, and its file if unused. */
-    async remove(id: string): Promise<void> {
-      const doc = requireDocument(id);
+    async remove(id: string, caller: Caller): Promise<void> {
+      const doc = requireDocument(id, caller.principal);
       await queue.cancel(id);
       await deps.vectors.deleteDocument(id);
       db.transaction(() => {
@@ -110,24 +126,37 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       })();
       if (documents.countBySha(doc.sha256) === 0) await files.remove(doc.sha256);
       deps.logger.info({ documentId: id }, 'document deleted');
+      deps.audit.record({ actor: caller.principal, action: 'document.deleted', target: id, ip: caller.ip, details: { filename: doc.filename, collectionId: doc.collection_id } });
       events.deleted({ documentId: id, collectionId: doc.collection_id });
     },
 
+    /** Queues every document for ingestion again (after the embedding model or chunking changed). */
+    async reindexAll(ctx: { actor: Principal | null; ip: string | null }): Promise<number> {
+      const ids = documents.allIds();
+      for (const id of ids) {
+        documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
+        await queue.enqueue(id);
+      }
+      deps.audit.record({ actor: ctx.actor, action: 'settings.updated', target: 'reindex', ip: ctx.ip, details: { documents: ids.length } });
+      return ids.length;
+    },
+
     /** Queues a failed document again. */
-    async retry(id: string): Promise<DocumentDto> {
-      const doc = requireDocument(id);
+    async retry(id: string, principal: Principal): Promise<DocumentDto> {
+      const doc = requireDocument(id, principal);
       if (doc.status !== 'failed') throw new ConflictError(`only failed documents can be retried; this one is ${doc.status}`);
       documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
       await queue.enqueue(id);
-      const dto = presentDocument(requireDocument(id));
+      const dto = presentDocument(requireDocument(id, principal));
       events.queued(dto);
       return dto;
     },
   };
 
-  function requireDocument(id: string) {
+  // A document in a collection the caller may not read is as absent as one that never existed.
+  function requireDocument(id: string, principal: Principal) {
     const doc = documents.get(id);
-    if (!doc) throw new NotFoundError('document not found');
+    if (!doc || !deps.access.readableIds(principal).includes(doc.collection_id)) throw new NotFoundError('document not found');
     return doc;
   }
 }

@@ -17,45 +17,45 @@ describe('bad input gets a clear 4xx and nothing is stored', () => {
   after(() => stack.close());
   afterEach(() => {
     const { documents, uploads } = stack.config.paths;
-    assert.equal(stack.services.documents.list({ limit: 10, offset: 0 }).total, 0, 'no document row');
+    assert.equal((stack.services.db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number }).n, 0, 'no document row');
     assert.deepEqual(fs.readdirSync(documents), [], 'no stored file');
     assert.deepEqual(fs.readdirSync(uploads), [], 'no temp file');
   });
 
   const cases: [string, () => Promise<{ status: number; body: { error?: { code: string; message: string } } }>, number, RegExp][] = [
-    ['a zero-byte file', () => upload(stack.baseUrl, [{ name: 'empty.pdf', bytes: Buffer.alloc(0) }]), 400, /empty/],
-    ['bytes that are not what the name says', () => upload(stack.baseUrl, [{ name: 'picture.pdf', bytes: PNG }]), 415, /not a PDF.*PNG/i],
-    ['a file over the size limit', () => upload(stack.baseUrl, [{ name: 'big.txt', bytes: 'a'.repeat(1024 * 1024 + 10) }]), 413, /larger than/],
-    ['too many files', () => upload(stack.baseUrl, [1, 2, 3, 4].map((i) => ({ name: `f${i}.pdf`, bytes: pdf }))), 400, /too many files/],
-    ['an unknown file extension', () => upload(stack.baseUrl, [{ name: 'tool.exe', bytes: pdf }]), 415, /./],
-    ['an unknown form field', () => upload(stack.baseUrl, [{ name: 'a.pdf', bytes: pdf }], { owner: 'me' }), 400, /owner/],
-    ['a valid file next to a bad one', () => upload(stack.baseUrl, [{ name: 'ok.pdf', bytes: pdf }, { name: 'bad.pdf', bytes: PNG }]), 415, /bad\.pdf/],
-    ['an upload with no files', () => upload(stack.baseUrl, []), 400, /no files/],
-    ['an unknown collection', () => upload(stack.baseUrl, [{ name: 'a.pdf', bytes: pdf }], { collectionId: 'nope' }), 404, /collection/],
+    ['a zero-byte file', () => upload(stack, [{ name: 'empty.pdf', bytes: Buffer.alloc(0) }]), 400, /empty/],
+    ['bytes that are not what the name says', () => upload(stack, [{ name: 'picture.pdf', bytes: PNG }]), 415, /not a PDF.*PNG/i],
+    ['a file over the size limit', () => upload(stack, [{ name: 'big.txt', bytes: 'a'.repeat(1024 * 1024 + 10) }]), 413, /larger than/],
+    ['too many files', () => upload(stack, [1, 2, 3, 4].map((i) => ({ name: `f${i}.pdf`, bytes: pdf }))), 400, /too many files/],
+    ['an unknown file extension', () => upload(stack, [{ name: 'tool.exe', bytes: pdf }]), 415, /./],
+    ['an unknown form field', () => upload(stack, [{ name: 'a.pdf', bytes: pdf }], { owner: 'me' }), 400, /owner/],
+    ['a valid file next to a bad one', () => upload(stack, [{ name: 'ok.pdf', bytes: pdf }, { name: 'bad.pdf', bytes: PNG }]), 415, /bad\.pdf/],
+    ['an upload with no files', () => upload(stack, []), 400, /no files/],
+    ['an unknown collection', () => upload(stack, [{ name: 'a.pdf', bytes: pdf }], { collectionId: 'nope' }), 404, /collection/],
   ];
   for (const [what, send, status, message] of cases) {
     it(`answers ${status} to ${what}`, async () => {
       const res = await send();
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.match(res.body.error!.message, message);
-      assert.equal((await fetch(`${stack.baseUrl}/health`)).status, 200);
+      assert.equal((await stack.fetch(`/health`)).status, 200);
     });
   }
 
   it('answers 400 to a file sent in an unexpected field', async () => {
     const form = new FormData();
     form.append('attachment', new Blob([pdf]), 'a.pdf');
-    const res = await fetch(`${stack.baseUrl}/api/v1/documents`, { method: 'POST', body: form });
+    const res = await stack.fetch(`/api/v1/documents`, { method: 'POST', body: form });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /"files" field/);
   });
 
   it('answers 400 to a body that is not multipart', async () => {
-    const res = await fetch(`${stack.baseUrl}/api/v1/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await stack.fetch(`/api/v1/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(res.status, 400);
   });
 
-  const chat = (body: string) => fetch(`${stack.baseUrl}/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const chat = (body: string) => stack.fetch(`/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const chatCases: [string, string, number, RegExp][] = [
     ['an empty question', JSON.stringify({ question: '' }), 400, /question is empty/],
     ['a whitespace question', JSON.stringify({ question: '   \n\t ' }), 400, /question is empty/],
@@ -77,7 +77,7 @@ describe('bad input gets a clear 4xx and nothing is stored', () => {
   it('answers 404 to an unknown document id, for every document route', async () => {
     const id = crypto.randomUUID();
     for (const [method, path] of [['GET', id], ['DELETE', id], ['POST', `${id}/retry`], ['GET', 'not-a-uuid']] as const) {
-      const res = await fetch(`${stack.baseUrl}/api/v1/documents/${path}`, { method });
+      const res = await stack.fetch(`/api/v1/documents/${path}`, { method });
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'not_found');
     }

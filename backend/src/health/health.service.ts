@@ -2,7 +2,7 @@ import type { VectorStore } from '../clients/chroma.ts';
 import type { Db } from '../clients/db.ts';
 import { sameModel, type LlmClient } from '../clients/ollama.ts';
 import type { RedisConnection } from '../clients/redis.ts';
-import type { Config } from '../config.ts';
+import type { SettingsStore } from '../settings/settings.store.ts';
 
 export type DependencyName = 'sqlite' | 'redis' | 'chroma' | 'ollama';
 
@@ -22,8 +22,7 @@ export interface Readiness {
 const CHECK_TIMEOUT_MS = 3000;
 
 /** Readiness: every dependency reachable and the configured Ollama models present. */
-export function createHealthService(deps: { config: Config; db: Db; redis: RedisConnection; vectors: VectorStore; llm: LlmClient }) {
-  const { config } = deps;
+export function createHealthService(deps: { db: Db; redis: RedisConnection; vectors: VectorStore; llm: LlmClient; settings: Pick<SettingsStore, 'get'> }) {
 
   async function timed(check: (signal: AbortSignal) => Promise<Record<string, unknown> | void>): Promise<DependencyStatus> {
     const started = performance.now();
@@ -53,10 +52,11 @@ export function createHealthService(deps: { config: Config; db: Db; redis: Redis
         }),
         timed(async (signal) => {
           const status = await deps.llm.status(signal);
-          const wanted = [config.ollama.chatModel, config.ollama.embedModel];
-          const missing = wanted.filter((m) => !status.models.some((have) => sameModel(have, m)));
+          const { chatModel, embedModel } = deps.settings.get();
+          const wanted = [chatModel, embedModel];
+          const missing = wanted.filter((m) => !status.models.some((have) => sameModel(have.name, m)));
           if (missing.length > 0) throw new Error(`Ollama is reachable but lacks the model(s) ${missing.join(', ')}; run \`ollama pull\` for each`);
-          return { version: status.version, chatModel: config.ollama.chatModel, embedModel: config.ollama.embedModel };
+          return { version: status.version, chatModel, embedModel };
         }),
       ]);
       const checks = { sqlite, redis, chroma, ollama };

@@ -3,6 +3,7 @@ import type { LlmClient } from '../clients/ollama.ts';
 import type { RedisConnection } from '../clients/redis.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { SettingsStore } from '../settings/settings.store.ts';
 
 /** Thrown when the model returns a vector that must never be stored (zero, NaN, wrong size). */
 export class InvalidEmbeddingError extends Error {
@@ -13,18 +14,17 @@ export class InvalidEmbeddingError extends Error {
 }
 
 export interface Embedder {
-  /** Embeds texts in batches, reading and filling the cache; vectors are validated. */
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+  /** Embeds texts in batches with the current embedding model, reading and filling the cache; vectors are validated. */
+  embed(texts: string[], model?: string): Promise<number[][]>;
 }
 
 /**
  * Embeddings through Ollama with a Redis cache keyed by model and text hash. A cache failure
  * never fails an embedding: it is logged and the model is asked instead.
  */
-export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: RedisConnection; logger: Logger }): Embedder {
+export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: RedisConnection; settings: Pick<SettingsStore, 'get'>; logger: Logger }): Embedder {
   const { config, llm, redis, logger } = deps;
-  const model = config.ollama.embedModel;
-  const keyOf = (text: string) => `${config.redis.prefix}:emb:${model}:${createHash('sha256').update(text).digest('hex')}`;
+  const keyOf = (model: string, text: string) => `${config.redis.prefix}:emb:${model}:${createHash('sha256').update(text).digest('hex')}`;
 
   async function cached(keys: string[]): Promise<(number[] | null)[]> {
     try {
@@ -47,16 +47,16 @@ export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: Re
   }
 
   return {
-    async embed(texts, signal) {
+    async embed(texts, model = deps.settings.get().embedModel) {
       const out: number[][] = new Array(texts.length);
       const batch = config.ollama.embedBatchSize;
       for (let start = 0; start < texts.length; start += batch) {
         const slice = texts.slice(start, start + batch);
-        const keys = slice.map(keyOf);
+        const keys = slice.map((t) => keyOf(model, t));
         const hits = await cached(keys);
         const missing = slice.map((_, i) => i).filter((i) => hits[i] === null);
         if (missing.length > 0) {
-          const fresh = await llm.embed(missing.map((i) => slice[i]!), signal);
+          const fresh = await llm.embed(missing.map((i) => slice[i]!), { model });
           fresh.forEach(validateVector);
           missing.forEach((i, j) => (hits[i] = fresh[j]!));
           await remember(missing.map((i) => keys[i]!), fresh);

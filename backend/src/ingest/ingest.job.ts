@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { FileStore } from '../documents/file-store.ts';
 import type { Logger } from '../logger.ts';
+import type { SettingsStore } from '../settings/settings.store.ts';
 import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.ts';
 import { chunkDocument } from './chunk/chunk-text.ts';
 import type { Embedder } from './embedder.ts';
@@ -18,6 +19,7 @@ export interface IngestDeps {
   vectors: VectorStore;
   embedder: Embedder;
   files: FileStore;
+  settings: Pick<SettingsStore, 'get'>;
   logger: Logger;
 }
 
@@ -59,14 +61,15 @@ export function createIngestProcessor(deps: IngestDeps) {
     });
     await report('parsing', 1, 1);
 
-    const pieces = chunkDocument(parsed, { size: config.ingest.chunkSize, overlap: config.ingest.chunkOverlap });
+    const settings = deps.settings.get();
+    const pieces = chunkDocument(parsed, { size: settings.chunkSize, overlap: settings.chunkOverlap });
     if (pieces.length === 0) throw new PermanentIngestError('no_text', 'no text could be extracted from this document');
     await report('chunking', pieces.length, pieces.length);
 
-    const model = config.ollama.embedModel;
+    const model = settings.embedModel;
     for (let start = 0; start < pieces.length; start += groupSize) {
       const group = pieces.slice(start, start + groupSize);
-      const embedded = await embedder.embed(group.map((c) => c.text));
+      const embedded = await embedder.embed(group.map((c) => c.text), model);
       if (!documents.get(documentId)) return discard(documentId, log);
       await vectors.upsertChunks(
         model,

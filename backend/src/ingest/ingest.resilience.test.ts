@@ -31,7 +31,7 @@ describe('ingestion and chat when things go wrong', () => {
     ['a corrupt PDF', async () => makeCorruptPdf(), 'corrupt'],
   ] as const) {
     it(`fails ${what} at once with a readable reason and no retry`, async () => {
-      const res = await upload(stack.baseUrl, [{ name: `${code}.pdf`, bytes: await make() }]);
+      const res = await upload(stack, [{ name: `${code}.pdf`, bytes: await make() }]);
       assert.equal(res.status, 202);
       const doc = await stack.waitForStatus(res.body.documents![0]!.id, ['failed', 'ready']);
       assert.equal(doc.status, 'failed');
@@ -40,7 +40,7 @@ describe('ingestion and chat when things go wrong', () => {
       assert.ok(doc.error!.message.length > 10 && !/Exception|at \w+ \(/.test(doc.error!.message), doc.error!.message);
       const row = stack.services.documents.get(doc.id)!;
       assert.equal(row.attempts, 1, 'not retried');
-      assert.equal((await fetch(`${stack.baseUrl}/health`)).status, 200, 'the process stays up');
+      assert.equal((await stack.fetch(`/health`)).status, 200, 'the process stays up');
     });
   }
 
@@ -51,7 +51,7 @@ describe('ingestion and chat when things go wrong', () => {
     const expected = chunkDocument(await parseFile(file, 'pdf', { timeoutMs: 30_000, maxMemoryMb: 512 }), { size: 400, overlap: 50 }).length;
 
     await emulator.down();
-    const res = await upload(stack.baseUrl, [{ name: 'dam.pdf', bytes }]);
+    const res = await upload(stack, [{ name: 'dam.pdf', bytes }]);
     const id = res.body.documents![0]!.id;
     const waiting = await stack.waitForStatus(id, ['queued'], 10_000).then(async () => {
       for (;;) {
@@ -76,7 +76,7 @@ describe('ingestion and chat when things go wrong', () => {
   it('answers 503 saying Ollama is unreachable when a question arrives while Ollama is down', async () => {
     await emulator.down();
     try {
-      const res = await fetch(`${stack.baseUrl}/api/v1/chat`, {
+      const res = await stack.fetch(`/api/v1/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ question: 'What screens protect the turbine intake?' }),
@@ -85,7 +85,7 @@ describe('ingestion and chat when things go wrong', () => {
       const body = (await res.json()) as { error: { code: string; message: string } };
       assert.equal(body.error.code, 'ollama_unavailable');
       assert.match(body.error.message, /Ollama is unreachable/);
-      const ready = await fetch(`${stack.baseUrl}/ready`);
+      const ready = await stack.fetch(`/ready`);
       assert.equal(ready.status, 503);
       const checks = ((await ready.json()) as { checks: Record<string, { ok: boolean }> }).checks;
       assert.equal(checks.ollama!.ok, false);
@@ -99,7 +99,7 @@ describe('ingestion and chat when things go wrong', () => {
     emulator.faults.tokenDelayMs = 100;
     try {
       const controller = new AbortController();
-      const res = await fetch(`${stack.baseUrl}/api/v1/chat`, {
+      const res = await stack.fetch(`/api/v1/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ question: 'What about the spillway sediment and intake screens?' }),
@@ -126,15 +126,15 @@ describe('readiness when Chroma is down', () => {
     });
     const stack = await startStack({ env: { CHROMA_URL: chroma.url } });
     try {
-      assert.equal((await fetch(`${stack.baseUrl}/ready`)).status, 200);
+      assert.equal((await stack.fetch(`/ready`)).status, 200);
       await chroma.stop();
-      const res = await fetch(`${stack.baseUrl}/ready`);
+      const res = await stack.fetch(`/ready`);
       assert.equal(res.status, 503);
       const body = (await res.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
       assert.equal(body.checks.chroma!.ok, false);
       assert.match(body.checks.chroma!.error!, /Chroma is unreachable/);
       assert.equal(body.checks.ollama!.ok, true);
-      assert.equal((await fetch(`${stack.baseUrl}/health`)).status, 200);
+      assert.equal((await stack.fetch(`/health`)).status, 200);
     } finally {
       await stack.close();
       await chroma.stop();

@@ -45,7 +45,7 @@ describe('a worker killed in the middle of a job', () => {
     const first = startWorker(stack.env);
     workers.push(first);
     const bytes = await makePdf(Array.from({ length: 8 }, (_, i) => PAGE(i + 1)));
-    const id = (await upload(stack.baseUrl, [{ name: 'glacier.pdf', bytes }])).body.documents![0]!.id;
+    const id = (await upload(stack, [{ name: 'glacier.pdf', bytes }])).body.documents![0]!.id;
 
     // Kill it once some, but not all, vectors are written.
     const deadline = Date.now() + 60_000;

@@ -3,6 +3,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Server } from 'socket.io';
 import { z } from 'zod';
+import type { Principal } from '../auth/principal.ts';
 import { createRedis } from '../clients/redis.ts';
 import type { Config } from '../config.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.ts';
@@ -11,14 +12,21 @@ import { presentDocument } from '../documents/documents.presenter.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import { INGEST_QUEUE, progressSchema, queuePrefix } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
+import { socketGuard } from './socket-guard.ts';
 
 const subscribeSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
 export const collectionRoom = (id: string) => `collection:${id}`;
+export const userRoom = (id: string) => `user:${id}`;
+
+interface SocketData {
+  principal: Principal;
+}
 
 /**
- * socket.io on the api. Job events come from BullMQ QueueEvents (every api process sees them all,
- * so each emits only to its own sockets); upload and delete events are raised here and go through
- * the Redis adapter to every api process.
+ * socket.io on the api. Every socket is authenticated at the handshake and joins only rooms of
+ * collections its user may read. Job events come from BullMQ QueueEvents (every api process sees
+ * them all, so each emits only to its own sockets); upload and delete events are raised here and
+ * go through the Redis adapter to every api process.
  */
 export async function startGateway(deps: {
   config: Config;
@@ -26,27 +34,52 @@ export async function startGateway(deps: {
   connection: ConnectionOptions;
   documents: DocumentsRepository;
   bus: DocumentEventBus;
-  collectionExists: (id: string) => boolean;
+  verifyBearer: (token: string) => Promise<Principal>;
+  readableIds: (principal: Principal) => string[];
   logger: Logger;
 }) {
   const { config, documents, logger } = deps;
   // Subscriptions are sent before the connection is up, so these queue commands while connecting.
   const pub = createRedis(config, 'queue');
   const sub = createRedis(config, 'queue');
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(deps.server, {
+  const guard = socketGuard(config);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(deps.server, {
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: 16 * 1024,
+    allowRequest: guard.allowRequest,
     adapter: createAdapter(pub, sub, { key: `${config.redis.prefix}:socket.io` }),
   });
 
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: send auth.token'));
+    deps.verifyBearer(token).then(
+      (principal) => {
+        socket.data.principal = principal;
+        next();
+      },
+      () => next(new Error('unauthorized')),
+    );
+  });
+
   io.on('connection', (socket) => {
+    const { principal } = socket.data;
+    guard.track(socket);
+    void socket.join(userRoom(principal.userId));
+    // A socket lives no longer than the credential it was opened with.
+    if (principal.expiresAt) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, principal.expiresAt - Date.now()));
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
     socket.on('subscribe', (payload, ack) => {
       const parsed = subscribeSchema.safeParse(payload);
-      if (!parsed.success) return ack?.({ error: 'subscribe takes { collectionIds: string[] }' });
-      const joined = parsed.data.collectionIds.filter(deps.collectionExists);
-      void socket.join(joined.map(collectionRoom));
-      ack?.({ joined });
+      if (!parsed.success) return ack?.({ error: { code: 'bad_request', message: 'subscribe takes { collectionIds: string[] }' } });
+      const readable = deps.readableIds(principal);
+      const missing = parsed.data.collectionIds.find((id) => !readable.includes(id));
+      if (missing) return ack?.({ error: { code: 'not_found', message: `collection not found: ${missing}` } });
+      void socket.join(parsed.data.collectionIds.map(collectionRoom));
+      ack?.({ joined: parsed.data.collectionIds });
     });
     socket.on('unsubscribe', (payload) => {
       const parsed = subscribeSchema.safeParse(payload);

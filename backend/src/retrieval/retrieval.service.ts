@@ -1,6 +1,7 @@
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Config } from '../config.ts';
 import type { Embedder } from '../ingest/embedder.ts';
+import type { SettingsStore } from '../settings/settings.store.ts';
 import type { ChunkRow, ChunksRepository } from './chunks.repository.ts';
 import { normalise, reciprocalRankFusion, topIds, weightedFusion, type RankedList } from './fusion.ts';
 import { ftsQuery } from './keywords.ts';
@@ -22,15 +23,15 @@ export interface RetrievalTimings {
 }
 
 /** Hybrid retrieval: Chroma nearest neighbours and FTS5 BM25, fused, limited to the given collections. */
-export function createRetrievalService(deps: { config: Config; embedder: Embedder; vectors: VectorStore; chunks: ChunksRepository }) {
+export function createRetrievalService(deps: { config: Config; embedder: Embedder; vectors: VectorStore; chunks: ChunksRepository; settings: Pick<SettingsStore, 'get'> }) {
   const { config, embedder, vectors, chunks } = deps;
   const { fusion, vectorWeight, maxDistance } = config.retrieval;
 
   /** Search with an already-embedded question (what the latency benchmark measures). */
-  async function search(question: string, vector: number[], collectionIds: string[], k: number): Promise<RetrievedChunk[]> {
+  async function search(question: string, vector: number[], collectionIds: string[], k: number, model = deps.settings.get().embedModel): Promise<RetrievedChunk[]> {
     const candidates = Math.max(k * 4, 20);
     const [vectorHits, keywordHits] = await Promise.all([
-      vectors.queryChunks(config.ollama.embedModel, collectionIds, vector, candidates),
+      vectors.queryChunks(model, collectionIds, vector, candidates),
       Promise.resolve(chunks.searchKeywords(ftsQuery(question), collectionIds, candidates)),
     ]);
     const close = vectorHits.filter((h) => h.distance <= maxDistance);
@@ -50,11 +51,11 @@ export function createRetrievalService(deps: { config: Config; embedder: Embedde
   return {
     search,
     /** Embeds the question (cached) and searches; returns the chunks best first. */
-    async retrieve(question: string, collectionIds: string[], k = config.retrieval.topK) {
+    async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string } = deps.settings.get()) {
       const t0 = performance.now();
-      const [vector] = await embedder.embed([question]);
+      const [vector] = await embedder.embed([question], settings.embedModel);
       const t1 = performance.now();
-      const results = await search(question, vector!, collectionIds, k);
+      const results = await search(question, vector!, collectionIds, settings.topK, settings.embedModel);
       const timings: RetrievalTimings = { embedMs: Math.round(t1 - t0), searchMs: Math.round(performance.now() - t1) };
       return { results, timings };
     },

@@ -8,8 +8,10 @@ import { startLocalChroma, type LocalChroma } from '../../src/clients/chroma-loc
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { DocumentDto } from '../../src/contracts/documents.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contracts/events.ts';
+import type { SessionDto, UserRole } from '../../src/contracts/auth.ts';
 import { createLogger } from '../../src/logger.ts';
 import { start } from '../../src/main.ts';
+import type { Services } from '../../src/services.ts';
 import { startOllamaEmulator, type OllamaEmulator } from './ollama-emulator.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,6 +45,9 @@ export async function testEnv(emulator: OllamaEmulator, extra: Record<string, st
     PORT: '0',
     INGEST_RETRY_MAX_DELAY_MS: '500',
     SHUTDOWN_GRACE_S: '5',
+    // Limits are tested on their own; elsewhere they would only make tests depend on their order.
+    RATE_CHAT_PER_MINUTE: '0',
+    RATE_CHAT_PER_DAY: '0',
     ...extra,
   };
 }
@@ -63,8 +68,23 @@ export async function startStack(options: { env?: Record<string, string>; emulat
   });
   const baseUrl = app.server ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` : '';
   const sockets: Socket[] = [];
+  const admin = app.server ? await createUser(baseUrl, app.services, 'admin') : null;
 
   const stack = {
+    /** The admin this stack signed in as. */
+    admin,
+    token: admin?.token ?? '',
+
+    /** fetch against the api, signed in as the admin unless another token (or none: '') is given. */
+    fetch(pathname: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+      const { token = admin?.token ?? '', ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      return fetch(`${baseUrl}${pathname}`, { ...rest, headers });
+    },
+
+    /** A new account with this role, signed in. */
+    createUser: (role: UserRole) => createUser(baseUrl, app.services, role),
     app,
     services: app.services,
     config,
@@ -74,8 +94,8 @@ export async function startStack(options: { env?: Record<string, string>; emulat
     server: app.server!,
 
     /** A real socket.io client subscribed to the given collections. */
-    async socket(collectionIds = ['default']): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(baseUrl, { transports: ['websocket'], forceNew: true });
+    async socket(collectionIds = ['default'], token = admin?.token ?? ''): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(baseUrl, { transports: ['websocket'], forceNew: true, auth: { token } });
       sockets.push(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -90,7 +110,7 @@ export async function startStack(options: { env?: Record<string, string>; emulat
       const deadline = Date.now() + timeoutMs;
       let last: DocumentDto | undefined;
       while (Date.now() < deadline) {
-        const res = await fetch(`${baseUrl}/api/v1/documents/${documentId}`);
+        const res = await stack.fetch(`/api/v1/documents/${documentId}`);
         if (res.ok) {
           last = (await res.json()) as DocumentDto;
           if (statuses.includes(last.status)) return last;
@@ -114,12 +134,30 @@ export async function startStack(options: { env?: Record<string, string>; emulat
   return stack;
 }
 
-/** Uploads files through the real HTTP API as multipart/form-data. */
-export async function upload(baseUrl: string, files: { name: string; bytes: Buffer | string; type?: string }[], fields: Record<string, string> = {}) {
+let userCount = 0;
+
+/** Creates an account with the role and signs it in through the real HTTP API. */
+export async function createUser(baseUrl: string, services: Services, role: UserRole) {
+  const email = `${role}${++userCount}-${randomUUID().slice(0, 6)}@example.org`;
+  const password = `pw-${randomUUID()}`;
+  const user = await services.security.usersService.create({ email, name: `${role} ${userCount}`, role, password }, { actor: null, ip: null });
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`sign-in of the test ${role} failed: ${res.status} ${await res.text()}`);
+  const session = (await res.json()) as SessionDto;
+  return { id: user.id, email, password, role, token: session.accessToken, cookie: res.headers.get('set-cookie') ?? '' };
+}
+
+/** Uploads files through the real HTTP API as multipart/form-data, as the stack's admin or with the token given. */
+export async function upload(
+  stack: Pick<TestStack, 'fetch'>,
+  files: { name: string; bytes: Buffer | string; type?: string }[],
+  fields: Record<string, string> = {},
+  token?: string,
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   for (const f of files) form.append('files', new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name);
-  const res = await fetch(`${baseUrl}/api/v1/documents`, { method: 'POST', body: form });
+  const res = await stack.fetch('/api/v1/documents', { method: 'POST', body: form, ...(token !== undefined ? { token } : {}) });
   return { status: res.status, body: (await res.json()) as { documents?: (DocumentDto & { duplicate: boolean })[]; error?: { code: string; message: string } } };
 }
 
