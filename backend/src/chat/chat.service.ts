@@ -9,6 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import type { RetrievalService } from '../retrieval/retrieval.service.ts';
 import type { AnswerCache } from './answer-cache.ts';
+import { neutraliseRemoteImages } from './answer-text.ts';
 import { extractCitations, presentSources } from './citations.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 import { buildPrompt } from './prompt.ts';
@@ -111,11 +112,12 @@ export function createChatService(deps: ChatServiceDeps) {
     } finally {
       const citations = extractCitations(text, used, sources);
       const timings = { retrievalMs, firstTokenMs, totalMs: elapsed() };
-      saved = { messageId: save(text, status, citations, timings), citations, timings };
+      saved = { messageId: save(neutraliseRemoteImages(text), status, citations, timings), citations, timings };
     }
     const { messageId, citations, timings } = saved;
-    if (cacheKey && status === 'complete') await cache.set(cacheKey, { answer: text, sources, citations });
-    return { conversationId, messageId, answer: text, sources, citations, timings, cached: false, noSources: false };
+    const answer = neutraliseRemoteImages(text);
+    if (cacheKey && status === 'complete') await cache.set(cacheKey, { answer, sources, citations });
+    return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false };
   }
   return { answer };
 }

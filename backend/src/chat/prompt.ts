@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../clients/ollama.ts';
 import type { RetrievedChunk } from '../retrieval/retrieval.service.ts';
+import { fenceSafe } from './answer-text.ts';
 
 export const SYSTEM_PROMPT = [
   'You answer questions using only the numbered sources given below.',
@@ -32,7 +33,8 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; used
     const header = `[${used.length + 1}] ${describe(source)}\n`;
     const room = left - historyBudget - header.length;
     if (room < 200) break;
-    const text = source.text.length > room ? `${source.text.slice(0, room)}…` : source.text;
+    const safe = fenceSafe(source.text);
+    const text = safe.length > room ? `${safe.slice(0, room)}…` : safe;
     blocks.push(header + text);
     used.push(source);
     left -= header.length + text.length + 2;
