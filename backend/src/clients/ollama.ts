@@ -129,8 +129,9 @@ async function withSignal<T>(signal: AbortSignal | undefined, fn: () => Promise<
 
 /** Turns fetch's nested causes (ECONNREFUSED, timeouts) into a short phrase for people. */
 export function describeNetworkError(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
   if (e?.name === 'TimeoutError' || e?.cause?.code === 'UND_ERR_HEADERS_TIMEOUT') return 'timed out';
-  if (e?.cause?.code) return e.cause.code;
-  return e?.message ?? 'unknown error';
+  // Connecting to a name with several addresses fails with an AggregateError of one error each.
+  const code = e?.cause?.code ?? e?.cause?.errors?.find((x) => x.code)?.code;
+  return code ?? e?.cause?.message ?? e?.message ?? 'unknown error';
 }
