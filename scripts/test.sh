@@ -8,8 +8,11 @@ install_deps
 ensure_redis
 cd "$root"
 
-npm run typecheck --workspace backend --silent
-npm run lint --workspace backend --silent
+for ws in backend frontend; do
+  npm run typecheck --workspace "$ws" --silent
+  npm run lint --workspace "$ws" --silent
+done
+npm test --workspace frontend --silent
 
 # One Chroma for the whole run; each test uses its own collection prefix and Redis prefix.
 chroma_dir=$(mktemp -d)
@@ -26,3 +29,5 @@ done
 export TEST_CHROMA_URL="http://127.0.0.1:$chroma_port"
 
 npm test --workspace backend --silent -- "$@"
+# The dashboard in Debian's Chromium against the real backend (it builds the app first).
+npm run test:e2e --workspace frontend --silent

@@ -1,0 +1,68 @@
+import { UnauthorizedError } from './errors.ts';
+import { apiUrl, readBody, send } from './http.ts';
+import { expireSession, refreshSession, session } from './session.ts';
+
+export * from './errors.ts';
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON, or as is when it is FormData. */
+  body?: unknown;
+  query?: Query;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+function buildInit(options: RequestOptions, token: string | null): RequestInit {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let body: BodyInit | undefined;
+  if (options.body instanceof FormData) body = options.body;
+  else if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  return { method: options.method ?? 'GET', headers, body, signal: options.signal };
+}
+
+/**
+ * The one way to call the API: adds the access token, and on a 401 refreshes once with the
+ * cookie and retries; a second 401 ends the session (the app asks to sign in again in place).
+ * Any other failure is thrown as the typed error for its status.
+ */
+export async function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
+  const url = apiUrl(path, options.query);
+  const token = session.token();
+  try {
+    return await send(url, buildInit(options, token));
+  } catch (err) {
+    if (!(err instanceof UnauthorizedError)) throw err;
+    const fresh = token ? await refreshSession() : null;
+    if (!fresh) {
+      expireSession();
+      throw err;
+    }
+    try {
+      return await send(url, buildInit(options, fresh));
+    } catch (again) {
+      if (again instanceof UnauthorizedError) expireSession();
+      throw again;
+    }
+  }
+}
+
+/** `apiFetch` and parse the JSON answer. */
+export async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await apiFetch(path, options);
+  return (await readBody(res)) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => apiJson<T>(path, { query, signal }),
+  post: <T>(path: string, body?: unknown) => apiJson<T>(path, { method: 'POST', body }),
+  put: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PUT', body }),
+  patch: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PATCH', body }),
+  delete: <T = null>(path: string) => apiJson<T>(path, { method: 'DELETE' }),
+};

@@ -1,0 +1,38 @@
+import type { ApiKeyDto, CreatedApiKeyDto, UserDto } from '@contracts/auth.ts';
+import type { AuditEntryDto, CollectionDto, ModelsDto, Page, SettingsDto, SystemStatusDto } from '@contracts/admin.ts';
+import { api } from '../../api/client.ts';
+
+/** Lists come as `{ items }` (paged ones add total, limit, offset). */
+const items = <T>(r: { items: T[] }) => r.items;
+
+export const adminKeys = {
+  users: ['admin', 'users'] as const,
+  apiKeys: ['admin', 'api-keys'] as const,
+  settings: ['admin', 'settings'] as const,
+  models: ['admin', 'models'] as const,
+  audit: (offset: number) => ['admin', 'audit', offset] as const,
+  status: ['admin', 'status'] as const,
+};
+
+export const adminApi = {
+  users: (signal?: AbortSignal) => api.get<{ items: UserDto[] }>('/admin/users', { limit: 200 }, signal).then(items),
+  createUser: (body: unknown) => api.post<UserDto>('/admin/users', body),
+  updateUser: (id: string, body: unknown) => api.patch<UserDto>(`/admin/users/${encodeURIComponent(id)}`, body),
+
+  apiKeys: (signal?: AbortSignal) => api.get<{ items: ApiKeyDto[] }>('/admin/api-keys', undefined, signal).then(items),
+  createApiKey: (body: unknown) => api.post<CreatedApiKeyDto>('/admin/api-keys', body),
+  revokeApiKey: (id: string) => api.delete(`/admin/api-keys/${encodeURIComponent(id)}`),
+
+  createCollection: (body: unknown) => api.post<CollectionDto>('/collections', body),
+  updateCollection: (id: string, body: unknown) => api.patch<CollectionDto>(`/collections/${encodeURIComponent(id)}`, body),
+  deleteCollection: (id: string) => api.delete(`/collections/${encodeURIComponent(id)}`),
+  setMembers: (id: string, userIds: string[]) => api.put<CollectionDto>(`/collections/${encodeURIComponent(id)}/members`, { userIds }),
+
+  settings: (signal?: AbortSignal) => api.get<SettingsDto>('/admin/settings', undefined, signal),
+  updateSettings: (body: Partial<SettingsDto>) => api.put<SettingsDto>('/admin/settings', body),
+  models: (signal?: AbortSignal) => api.get<ModelsDto>('/admin/models', undefined, signal),
+  reindex: () => api.post<{ queued: number }>('/admin/reindex'),
+
+  audit: (limit: number, offset: number, signal?: AbortSignal) => api.get<Page<AuditEntryDto>>('/admin/audit', { limit, offset }, signal),
+  status: (signal?: AbortSignal) => api.get<SystemStatusDto>('/admin/status', undefined, signal),
+};

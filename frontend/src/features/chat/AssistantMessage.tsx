@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import type { SourceDto } from '@contracts/chat.ts';
+import { Markdown } from './Markdown.tsx';
+import { ChatFailureNotice, NoSourcesNotice } from './ChatNotice.tsx';
+import type { ChatFailure } from './useChatStream.ts';
+
+export type AnswerPhase = 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
+
+interface AssistantMessageProps {
+  text: string;
+  phase: AnswerPhase;
+  /** Sources the chips in the text may point at. */
+  sources: SourceDto[];
+  /** The sources the answer cites, listed under it (null while streaming). */
+  cited: SourceDto[] | null;
+  noSources?: boolean;
+  failure?: ChatFailure | null;
+  onCite: (n: number) => void;
+}
+
+/**
+ * One answer: streamed markdown (announced once complete: aria-busy while streaming), citation
+ * chips, the sources it cites, copy, and the states where no answer came.
+ */
+export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite }: AssistantMessageProps) {
+  const [copied, setCopied] = useState(false);
+  const streaming = phase === 'waiting' || phase === 'streaming';
+
+  async function handleCopy() {
+    try {
+      await navigator.clipboard.writeText(text.trim());
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      setCopied(false);
+    }
+  }
+
+  return (
+    <article className={`message message-assistant${streaming ? ' is-streaming' : ''}`} aria-label="Answer" data-testid="assistant-message" data-phase={phase}>
+      <div className="message-body" aria-live="polite" aria-busy={streaming} aria-atomic="false">
+        {phase === 'waiting' && !text && (
+          <p className="thinking">
+            <span className="thinking-dots" aria-hidden="true" />
+            Searching your documents…
+          </p>
+        )}
+        {text && !noSources && <Markdown text={text} sources={sources.map((s) => s.n)} onCite={onCite} />}
+        {noSources && <NoSourcesNotice />}
+        {failure && <ChatFailureNotice failure={failure} />}
+        {phase === 'stopped' && <p className="message-note">Stopped. The answer above is incomplete.</p>}
+      </div>
+      {!streaming && text && !noSources && (
+        <footer className="message-footer">
+          {cited && cited.length > 0 && (
+            <ul className="cited-list" aria-label="Cited sources">
+              {cited.map((s) => (
+                <li key={s.n}>
+                  <button type="button" className="cited-source" onClick={() => onCite(s.n)}>
+                    <span className="cite-chip cite-chip-static" aria-hidden="true">
+                      {s.n}
+                    </span>
+                    {s.filename}
+                    {s.page ? ` · p. ${s.page}` : ''}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" className="button button-small button-ghost copy-button" onClick={() => void handleCopy()}>
+            {copied ? 'Copied' : 'Copy answer'}
+          </button>
+          <span className="visually-hidden" aria-live="polite">
+            {copied ? 'Answer copied to the clipboard' : ''}
+          </span>
+        </footer>
+      )}
+    </article>
+  );
+}

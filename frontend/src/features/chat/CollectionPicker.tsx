@@ -1,0 +1,54 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CollectionDto } from '@contracts/admin.ts';
+
+interface CollectionPickerProps {
+  collections: CollectionDto[];
+  /** Chosen ids; empty means every collection the person may read. */
+  value: string[];
+  onChange: (ids: string[]) => void;
+}
+
+/** Which collections to ask: all (the default) or a chosen few. */
+export function CollectionPicker({ collections, value, onChange }: CollectionPickerProps) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const summary =
+    value.length === 0 ? 'All collections' : value.length === 1 ? (collections.find((c) => c.id === value[0])?.name ?? value[0]) : `${value.length} collections`;
+
+  useEffect(() => {
+    if (!open) return;
+    const handlePointer = (e: PointerEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', handlePointer);
+    return () => document.removeEventListener('pointerdown', handlePointer);
+  }, [open]);
+
+  function handleToggle(id: string) {
+    onChange(value.includes(id) ? value.filter((v) => v !== id) : [...value, id]);
+  }
+
+  return (
+    <div className="picker" ref={ref} onKeyDown={(e) => e.key === 'Escape' && open && (e.stopPropagation(), setOpen(false))}>
+      <button type="button" className="button button-small button-ghost picker-button" aria-expanded={open} aria-controls="collection-picker" onClick={() => setOpen((v) => !v)}>
+        Ask in: <strong>{summary}</strong>
+      </button>
+      {open && (
+        <fieldset className="picker-menu" id="collection-picker">
+          <legend className="picker-legend">Collections to ask</legend>
+          <label className="check">
+            <input type="checkbox" checked={value.length === 0} onChange={() => onChange([])} />
+            All collections
+          </label>
+          {collections.map((c) => (
+            <label key={c.id} className="check">
+              <input type="checkbox" checked={value.includes(c.id)} onChange={() => handleToggle(c.id)} />
+              {c.name}
+              <span className="muted"> ({c.documentCount})</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react';
+import type { MessageDto, SourceDto } from '@contracts/chat.ts';
+import { AssistantMessage, type AnswerPhase } from './AssistantMessage.tsx';
+import type { PendingAnswer } from './useChatStream.ts';
+
+interface ThreadProps {
+  messages: MessageDto[];
+  pending: PendingAnswer | null;
+  onCite: (sources: SourceDto[], n: number) => void;
+}
+
+const PHASE_OF: Record<MessageDto['status'], AnswerPhase> = { complete: 'done', aborted: 'stopped', failed: 'failed' };
+
+/** The conversation so far, then the answer being streamed; follows the stream unless the person scrolled up. */
+export function Thread({ messages, pending, onCite }: ThreadProps) {
+  const endRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const follow = useRef(true);
+
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const handleScroll = () => {
+      follow.current = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    };
+    list.addEventListener('scroll', handleScroll, { passive: true });
+    return () => list.removeEventListener('scroll', handleScroll);
+  }, []);
+
+  useEffect(() => {
+    if (follow.current) endRef.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length, pending?.text, pending?.phase]);
+
+  return (
+    <div className="thread" ref={listRef} role="log" aria-label="Conversation" aria-live="off">
+      {messages.map((m) =>
+        m.role === 'user' ? (
+          <UserMessage key={m.id} text={m.content} />
+        ) : (
+          <AssistantMessage
+            key={m.id}
+            text={m.content}
+            phase={PHASE_OF[m.status]}
+            sources={m.citations}
+            cited={m.citations}
+            failure={m.status === 'failed' ? { kind: 'other', message: 'This answer failed before it was complete.' } : null}
+            onCite={(n) => onCite(m.citations, n)}
+          />
+        ),
+      )}
+      {pending && (
+        <>
+          <UserMessage text={pending.question} />
+          <AssistantMessage
+            text={pending.text}
+            phase={pending.phase}
+            sources={pending.sources}
+            cited={pending.citations}
+            noSources={pending.noSources}
+            failure={pending.failure}
+            onCite={(n) => onCite(pending.sources, n)}
+          />
+        </>
+      )}
+      <div ref={endRef} />
+    </div>
+  );
+}
+
+function UserMessage({ text }: { text: string }) {
+  return (
+    <article className="message message-user" aria-label="Your question">
+      <p>{text}</p>
+    </article>
+  );
+}

@@ -1,0 +1,68 @@
+import type { DocumentDto, DocumentListDto } from '@contracts/documents.ts';
+import type { DocumentProgress } from '@contracts/events.ts';
+import { api } from '../../api/client.ts';
+
+/** A document as the dashboard keeps it: the API's DTO plus what live events add. */
+export type LiveDocument = DocumentDto & {
+  /** Items done and total within the current stage, from the last progress event. */
+  stageDone?: number;
+  stageTotal?: number;
+  /** Sent by servers that record who uploaded (not yet in the contract). */
+  uploadedBy?: string | { name?: string; email?: string } | null;
+};
+
+export const documentsKey = (collectionId: string) => ['documents', collectionId] as const;
+
+const PAGE = 200;
+const MAX_DOCUMENTS = 5000;
+
+/**
+ * Every document of a collection, page by page. The list API has no search or sort, so the
+ * dashboard holds the collection and searches, sorts and pages it here (fine to thousands).
+ */
+export async function fetchAllDocuments(collectionId: string, signal?: AbortSignal): Promise<LiveDocument[]> {
+  const all: LiveDocument[] = [];
+  for (let offset = 0; offset < MAX_DOCUMENTS; offset += PAGE) {
+    const page = await api.get<DocumentListDto>('/documents', { collectionId, limit: PAGE, offset }, signal);
+    all.push(...page.items);
+    if (page.items.length < PAGE || all.length >= page.total) break;
+  }
+  return all;
+}
+
+export const deleteDocument = (id: string) => api.delete(`/documents/${encodeURIComponent(id)}`);
+export const retryDocument = (id: string) => api.post<DocumentDto>(`/documents/${encodeURIComponent(id)}/retry`);
+
+/** The list with this document put in (new) or replaced (newer state). */
+export function upsertDocument(list: LiveDocument[] | undefined, doc: DocumentDto): LiveDocument[] | undefined {
+  if (!list) return list;
+  const index = list.findIndex((d) => d.id === doc.id);
+  if (index === -1) return [doc, ...list];
+  const next = list.slice();
+  next[index] = { ...list[index], ...doc, stageDone: undefined, stageTotal: undefined };
+  return next;
+}
+
+/** The list with a progress event applied: the document is processing, at this stage and percent. */
+export function applyProgress(list: LiveDocument[] | undefined, p: DocumentProgress): LiveDocument[] | undefined {
+  if (!list) return list;
+  const index = list.findIndex((d) => d.id === p.documentId);
+  const current = list[index];
+  // A late progress event must not pull a finished document back to processing.
+  if (!current || current.status === 'ready' || current.status === 'failed') return list;
+  const next = list.slice();
+  next[index] = { ...current, status: 'processing', stage: p.stage, progress: Math.max(0, Math.min(100, Math.round(p.percent))), stageDone: p.done, stageTotal: p.total };
+  return next;
+}
+
+export function removeDocument(list: LiveDocument[] | undefined, id: string): LiveDocument[] | undefined {
+  return list?.filter((d) => d.id !== id);
+}
+
+/** Who uploaded it, when the server says. */
+export function uploaderOf(doc: LiveDocument): string | null {
+  const by = doc.uploadedBy;
+  if (!by) return null;
+  if (typeof by === 'string') return by;
+  return by.name || by.email || null;
+}
