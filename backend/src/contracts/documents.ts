@@ -21,6 +21,7 @@ export const documentSchema = z.object({
   pageCount: z.number().int().nullable(),
   chunkCount: z.number().int().nullable(),
   error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).nullable(),
+  uploadedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   readyAt: z.string().nullable(),

@@ -49,6 +49,7 @@ describe('documents from upload to cited answer', () => {
       assert.equal(d.status, 'ready', `${d.filename}: ${JSON.stringify(d.error)}`);
       assert.ok(d.chunkCount! > 0);
       assert.equal(d.progress, 100);
+      assert.equal(d.uploadedBy?.id, stack.admin!.id, 'the uploader is recorded');
     }
     assert.equal(docs.pdf!.pageCount, 3);
   });

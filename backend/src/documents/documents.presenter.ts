@@ -16,6 +16,7 @@ export function presentDocument(row: DocumentRow): DocumentDto {
     pageCount: row.page_count,
     chunkCount: row.chunk_count,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '', retryable: row.retryable === 1 } : null,
+    uploadedBy: row.uploaded_by ? { id: row.uploaded_by, name: row.uploader_name ?? 'former user' } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     readyAt: row.ready_at,

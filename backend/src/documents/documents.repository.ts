@@ -21,6 +21,8 @@ export interface DocumentRow {
   attempts: number;
   embedding_model: string | null;
   uploaded_by: string | null;
+  /** The uploader's name (joined from users); null when nobody or the account is gone. */
+  uploader_name: string | null;
   created_at: string;
   updated_at: string;
   ready_at: string | null;
@@ -38,8 +40,9 @@ export interface NewDocument {
 
 /** SQL for documents; the only place that knows the table's shape. */
 export function createDocumentsRepository(db: Db) {
-  const byId = db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?');
-  const bySha = db.prepare<[string, string], DocumentRow>('SELECT * FROM documents WHERE collection_id = ? AND sha256 = ?');
+  const select = 'SELECT d.*, u.name AS uploader_name FROM documents d LEFT JOIN users u ON u.id = d.uploaded_by';
+  const byId = db.prepare<[string], DocumentRow>(`${select} WHERE d.id = ?`);
+  const bySha = db.prepare<[string, string], DocumentRow>(`${select} WHERE d.collection_id = ? AND d.sha256 = ?`);
   const countSha = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM documents WHERE sha256 = ?');
   const insert = db.prepare(
     `INSERT INTO documents (id, collection_id, sha256, filename, kind, size_bytes, status, uploaded_by, created_at, updated_at)
@@ -64,16 +67,16 @@ export function createDocumentsRepository(db: Db) {
       if (filter.collectionIds.length === 0) return { items: [], total: 0 };
       const params: Record<string, unknown> = { limit: filter.limit, offset: filter.offset };
       filter.collectionIds.forEach((id, i) => (params[`c${i}`] = id));
-      const where = [`collection_id IN (${filter.collectionIds.map((_, i) => `@c${i}`).join(',')})`];
+      const where = [`d.collection_id IN (${filter.collectionIds.map((_, i) => `@c${i}`).join(',')})`];
       if (filter.status) {
-        where.push('status = @status');
+        where.push('d.status = @status');
         params.status = filter.status;
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const items = db
-        .prepare(`SELECT * FROM documents ${clause} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`)
+        .prepare(`${select} ${clause} ORDER BY d.created_at DESC, d.id LIMIT @limit OFFSET @offset`)
         .all(params) as DocumentRow[];
-      const total = (db.prepare(`SELECT COUNT(*) AS n FROM documents ${clause}`).get(params) as { n: number }).n;
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM documents d ${clause}`).get(params) as { n: number }).n;
       return { items, total };
     },
 

@@ -88,8 +88,13 @@ export function parseSources(text: string): ParsedText {
   const sources: PromptSource[] = [];
   const rest: string[] = [];
   let current: { n: number; lines: string[] } | null = null;
+  // The rest of a source's [n] line is its label (file, page); a blank line keeps it a sentence of its own.
   const flush = () => {
-    if (current) sources.push({ n: current.n, text: current.lines.join('\n').trim() });
+    if (current) {
+      const [label = '', ...body] = current.lines;
+      const text = body.join('\n').trim();
+      sources.push({ n: current.n, text: text ? `${label.trim()}\n\n${text}` : label.trim() });
+    }
     current = null;
   };
   for (const line of text.split(/\r?\n/)) {
@@ -118,8 +123,8 @@ function overlap(question: Set<string>, text: string): number {
 
 function sentencesOf(text: string): string[] {
   return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((s) => s.trim())
+    .split(/(?<=[.!?])\s+|\n\s*\n+/)
+    .map((s) => s.replace(/\s+/g, ' ').trim())
     .filter((s) => s.length > 0);
 }
 

@@ -7,8 +7,6 @@ export type LiveDocument = DocumentDto & {
   /** Items done and total within the current stage, from the last progress event. */
   stageDone?: number;
   stageTotal?: number;
-  /** Sent by servers that record who uploaded (not yet in the contract). */
-  uploadedBy?: string | { name?: string; email?: string } | null;
 };
 
 export const documentsKey = (collectionId: string) => ['documents', collectionId] as const;
@@ -59,10 +57,7 @@ export function removeDocument(list: LiveDocument[] | undefined, id: string): Li
   return list?.filter((d) => d.id !== id);
 }
 
-/** Who uploaded it, when the server says. */
+/** Who uploaded it, when the server knows. */
 export function uploaderOf(doc: LiveDocument): string | null {
-  const by = doc.uploadedBy;
-  if (!by) return null;
-  if (typeof by === 'string') return by;
-  return by.name || by.email || null;
+  return doc.uploadedBy?.name ?? null;
 }
