@@ -25,6 +25,8 @@ export function createApp(services: Services): express.Express {
   // Only the reverse proxy's X-Forwarded-For counts, so rate limits see the real client address.
   app.set('trust proxy', config.http.trustProxy);
   app.set('query parser', 'simple');
+  // JSON answers carry user-chosen text (file names); <, > and & go out as \u003c etc., never as markup.
+  app.set('json escape', true);
   app.use(requestContext(httpLog));
   app.use(securityHeaders());
   app.use(healthRouter(services.health));

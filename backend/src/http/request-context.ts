@@ -12,8 +12,10 @@ export function requestContext(logger: Logger): RequestHandler {
     res.setHeader('X-Request-Id', id);
     res.locals.requestId = id;
     const started = performance.now();
+    // Read now: by the time the answer is sent, a nested router has cut its mount path off req.path.
+    const path = req.path;
     res.on('finish', () => {
-      logger.info({ requestId: id, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info({ requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
     next();
   };

@@ -20,12 +20,17 @@ let sharedChroma: Promise<LocalChroma> | undefined;
 /** The Chroma of this test run: the one the test script started, or one started for this file. */
 export async function testChromaUrl(): Promise<string> {
   if (process.env.TEST_CHROMA_URL) return process.env.TEST_CHROMA_URL;
-  sharedChroma ??= startLocalChroma({
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rag-chroma-')),
-    port: 20000 + Math.floor(Math.random() * 20000),
-    logger: createLogger({ log: { level: 'silent' } }),
-    unref: true,
-  });
+  if (!sharedChroma) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-chroma-'));
+    sharedChroma = startLocalChroma({
+      dataDir,
+      port: 20000 + Math.floor(Math.random() * 20000),
+      logger: createLogger({ log: { level: 'silent' } }),
+      unref: true,
+    });
+    // After Chroma's own exit hook (which stops it), its data goes too.
+    void sharedChroma.then(() => process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true })));
+  }
   return (await sharedChroma).url;
 }
 
