@@ -1,0 +1,47 @@
+// What-if measurements next to the product's own search: the same Chroma query without its
+// metadata filter, and the FTS5 ranking without its joins. They show what each step costs and
+// what a change would buy; the headline figures never use them.
+import type { Collection } from 'chromadb';
+import { ftsQuery } from '../../backend/src/retrieval/keywords.ts';
+import type { Services } from '../../backend/src/services.ts';
+import { runClosedLoop } from './concurrency.ts';
+import { summarize, type Summary } from './stats.ts';
+
+export interface Probe {
+  label: string;
+  concurrency: number;
+  latency: Summary;
+  qps: number;
+}
+
+interface Question {
+  text: string;
+  vector: number[];
+}
+
+/** Chroma with and without `where: { collectionId }`, and FTS5 as the product runs it and without joins. */
+export async function runProbes(services: Services, collection: Collection, questions: Question[], opts: { k: number; serial: number; concurrent: number; concurrency: number }) {
+  const candidates = Math.max(opts.k * 4, 20);
+  const probes: Probe[] = [];
+  const probe = async (label: string, n: number, c: number, fn: (q: Question) => unknown) => {
+    const run = await runClosedLoop(n, c, async (i) => fn(questions[i % questions.length]!));
+    probes.push({ label, concurrency: c, latency: summarize(run.latencies), qps: (run.latencies.length / run.wallMs) * 1000 });
+  };
+  const chroma = (where: boolean) => (q: Question) =>
+    collection.query({ queryEmbeddings: [q.vector], nResults: candidates, include: ['metadatas', 'distances'], ...(where ? { where: { collectionId: 'default' } } : {}) });
+  await probe('Chroma query, where collectionId (as the product)', opts.serial, 1, chroma(true));
+  await probe('Chroma query, no where filter', opts.serial, 1, chroma(false));
+  await probe('Chroma query, no where filter', opts.concurrent, opts.concurrency, chroma(false));
+
+  const ftsOnly = services.db.prepare<[string, number]>('SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?');
+  const twoPhase = services.db.prepare<[string, number, number]>(
+    `SELECT c.id AS id, f.score AS score
+       FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) f
+       JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
+      WHERE c.collection_id = 'default' ORDER BY f.score LIMIT ?`,
+  );
+  await probe('FTS5 search as the product (joins before ranking)', opts.serial, 1, (q) => services.chunks.searchKeywords(ftsQuery(q.text), ['default'], candidates));
+  await probe('FTS5 ranking alone (no joins)', opts.serial, 1, (q) => ftsOnly.all(ftsQuery(q.text), candidates));
+  await probe(`FTS5 top ${candidates * 4} first, then joins`, opts.serial, 1, (q) => twoPhase.all(ftsQuery(q.text), candidates * 4, candidates));
+  return probes;
+}
