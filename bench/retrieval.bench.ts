@@ -143,7 +143,7 @@ async function countStored(services: Services, chromaUrl: string) {
   const count = (sql: string) => (services.db.prepare(sql).get() as { n: number }).n;
   const u = new URL(chromaUrl);
   const client = new ChromaClient({ host: u.hostname, port: Number(u.port), ssl: false });
-  const name = chromaCollectionName(services.config.chroma.prefix, services.security.settings.get().embedModel, EMBEDDING_DIM);
+  const name = chromaCollectionName(services.config.chroma.prefix, services.security.settings.get().embedModel, EMBEDDING_DIM, 'default');
   const collection = await client.getCollection({ name });
   return {
     sqliteChunks: count("SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id AND d.status = 'ready'"),

@@ -19,7 +19,7 @@ interface Question {
   vector: number[];
 }
 
-/** Chroma with and without `where: { collectionId }`, and FTS5 as the product runs it and without joins. */
+/** Chroma with and without a `where: { collectionId }` filter, and FTS5 as the product runs it and without joins. */
 export async function runProbes(services: Services, collection: Collection, questions: Question[], opts: { k: number; serial: number; concurrent: number; concurrency: number }) {
   const candidates = Math.max(opts.k * 4, 20);
   const probes: Probe[] = [];
@@ -29,19 +29,12 @@ export async function runProbes(services: Services, collection: Collection, ques
   };
   const chroma = (where: boolean) => (q: Question) =>
     collection.query({ queryEmbeddings: [q.vector], nResults: candidates, include: ['metadatas', 'distances'], ...(where ? { where: { collectionId: 'default' } } : {}) });
-  await probe('Chroma query, where collectionId (as the product)', opts.serial, 1, chroma(true));
-  await probe('Chroma query, no where filter', opts.serial, 1, chroma(false));
-  await probe('Chroma query, no where filter', opts.concurrent, opts.concurrency, chroma(false));
+  await probe('Chroma query with a where collectionId filter (the earlier design)', opts.serial, 1, chroma(true));
+  await probe('Chroma query, no filter (as the product: one collection per knowledge base)', opts.serial, 1, chroma(false));
+  await probe('Chroma query, no filter (as the product)', opts.concurrent, opts.concurrency, chroma(false));
 
   const ftsOnly = services.db.prepare<[string, number]>('SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?');
-  const twoPhase = services.db.prepare<[string, number, number]>(
-    `SELECT c.id AS id, f.score AS score
-       FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) f
-       JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-      WHERE c.collection_id = 'default' ORDER BY f.score LIMIT ?`,
-  );
-  await probe('FTS5 search as the product (joins before ranking)', opts.serial, 1, (q) => services.chunks.searchKeywords(ftsQuery(q.text), ['default'], candidates));
+  await probe('FTS5 search as the product', opts.serial, 1, (q) => services.chunks.searchKeywords(ftsQuery(q.text), ['default'], candidates));
   await probe('FTS5 ranking alone (no joins)', opts.serial, 1, (q) => ftsOnly.all(ftsQuery(q.text), candidates));
-  await probe(`FTS5 top ${candidates * 4} first, then joins`, opts.serial, 1, (q) => twoPhase.all(ftsQuery(q.text), candidates * 4, candidates));
   return probes;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ChromaClient, type Collection, type Metadata, type Where } from 'chromadb';
 
 /** Chroma could not be reached, or refused what we sent. */
@@ -50,10 +51,19 @@ export interface VectorStore {
   dropAll(): Promise<void>;
 }
 
-/** One Chroma collection per embedding model and dimension, so vectors of different models never mix. */
-export function chromaCollectionName(prefix: string, model: string, dimension: number): string {
-  const safe = model.toLowerCase().replace(/:latest$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${prefix}-${safe}-${dimension}`.slice(0, 63);
+/**
+ * One Chroma collection per embedding model, dimension and knowledge-base collection: vectors of
+ * different models never mix, and a search needs no `where` filter (which costs Chroma a scan of
+ * the whole collection on every query).
+ */
+export function chromaCollectionName(prefix: string, model: string, dimension: number, collectionId: string): string {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const hash = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
+  const modelSlug = slug(model.replace(/:latest$/i, ''));
+  const modelPart = modelSlug.length <= 24 ? modelSlug : `${modelSlug.slice(0, 17)}-${hash(model, 6)}`;
+  const kbSlug = slug(collectionId);
+  const kbPart = kbSlug.length > 0 && kbSlug.length <= 16 && kbSlug === collectionId ? kbSlug : hash(collectionId, 16);
+  return `${prefix}-${modelPart}-${dimension}-${kbPart}`;
 }
 
 export function createChromaStore(url: string, prefix: string): VectorStore {
@@ -65,15 +75,15 @@ export function createChromaStore(url: string, prefix: string): VectorStore {
   });
   const handles = new Map<string, Promise<Collection>>();
 
-  function collectionFor(model: string, dimension: number): Promise<Collection> {
-    const name = chromaCollectionName(prefix, model, dimension);
+  function collectionFor(model: string, dimension: number, collectionId: string): Promise<Collection> {
+    const name = chromaCollectionName(prefix, model, dimension, collectionId);
     let handle = handles.get(name);
     if (!handle) {
       handle = client.getOrCreateCollection({
         name,
         embeddingFunction: null,
         configuration: { hnsw: { space: 'cosine' } },
-        metadata: { model, dimension },
+        metadata: { model, dimension, collectionId },
       });
       handle.catch(() => handles.delete(name));
       handles.set(name, handle);
@@ -100,31 +110,28 @@ export function createChromaStore(url: string, prefix: string): VectorStore {
       if (vectors.some((v) => v.vector.length !== dimension)) {
         throw new DimensionMismatchError(`vectors of ${dimension} and other sizes in one batch`);
       }
+      const byCollection = Map.groupBy(vectors, (v) => v.collectionId);
       await guard(async () => {
-        const collection = await collectionFor(model, dimension);
-        await collection.upsert({
-          ids: vectors.map((v) => v.id),
-          embeddings: vectors.map((v) => v.vector),
-          metadatas: vectors.map(toMetadata),
-        });
+        for (const [collectionId, group] of byCollection) {
+          const collection = await collectionFor(model, dimension, collectionId);
+          await collection.upsert({ ids: group.map((v) => v.id), embeddings: group.map((v) => v.vector), metadatas: group.map(toMetadata) });
+        }
       });
     },
     async queryChunks(model, collectionIds, vector, k) {
       if (collectionIds.length === 0) return [];
       return guard(async () => {
-        const collection = await collectionFor(model, vector.length);
-        const where = collectionIds.length === 1 ? { collectionId: collectionIds[0]! } : { collectionId: { $in: collectionIds } };
-        const res = await collection.query({ queryEmbeddings: [vector], nResults: k, where, include: ['metadatas', 'distances'] });
-        const ids = res.ids[0] ?? [];
-        return ids.map((id, i) => {
-          const meta = res.metadatas[0]?.[i] ?? {};
-          return {
-            id,
-            documentId: String(meta.documentId),
-            chunkIndex: Number(meta.chunkIndex),
-            distance: res.distances[0]?.[i] ?? 2,
-          };
-        });
+        const perCollection = await Promise.all(
+          collectionIds.map(async (collectionId) => {
+            const collection = await collectionFor(model, vector.length, collectionId);
+            const res = await collection.query({ queryEmbeddings: [vector], nResults: k, include: ['metadatas', 'distances'] });
+            return (res.ids[0] ?? []).map((id, i) => {
+              const meta = res.metadatas[0]?.[i] ?? {};
+              return { id, documentId: String(meta.documentId), chunkIndex: Number(meta.chunkIndex), distance: res.distances[0]?.[i] ?? 2 };
+            });
+          }),
+        );
+        return perCollection.flat().sort((a, b) => a.distance - b.distance).slice(0, k);
       });
     },
     async deleteDocument(documentId) {

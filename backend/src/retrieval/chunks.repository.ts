@@ -45,19 +45,28 @@ export function createChunksRepository(db: Db) {
     /** FTS rows that point at this document's chunks (0 after delete). */
     ftsCountForDocument: (documentId: string) => ftsCount.get(documentId)!.n,
 
-    /** BM25 keyword search within ready documents of the given collections. */
+    /**
+     * BM25 keyword search within ready documents of the given collections. FTS5 ranks first and
+     * only the best matches are joined and filtered; when too few of them pass the filter (most
+     * top matches sit in other collections), the whole match set is filtered instead.
+     */
     searchKeywords(matchQuery: string, collectionIds: string[], limit: number): KeywordHit[] {
       if (!matchQuery || collectionIds.length === 0) return [];
       const marks = collectionIds.map(() => '?').join(',');
-      return db
-        .prepare(
-          `SELECT c.id AS id, bm25(chunks_fts) AS score
-             FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
-             JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-            WHERE chunks_fts MATCH ? AND c.collection_id IN (${marks})
-            ORDER BY score LIMIT ?`,
-        )
-        .all(matchQuery, ...collectionIds, limit) as KeywordHit[];
+      const ranked = (inner: string) =>
+        db
+          .prepare(
+            `SELECT c.id AS id, f.score AS score
+               FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score ${inner}) f
+               JOIN chunks c ON c.rowid = f.rowid
+               JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
+              WHERE c.collection_id IN (${marks})
+              ORDER BY f.score LIMIT ?`,
+          )
+          .all(matchQuery, ...collectionIds, limit) as KeywordHit[];
+      const window = Math.max(limit * 10, 200);
+      const hits = ranked(`LIMIT ${window}`);
+      return hits.length >= limit ? hits : ranked('');
     },
 
     /** Chunks by id, with their document's name, only from ready documents. */
