@@ -3,8 +3,6 @@
 # The password is read from standard input (or --password-file). Reads .env like the start script.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-use_node24
-install_deps
-cd "$root"
+prepare
 [ -f .env ] && set -a && source .env && set +a
 exec node backend/src/cli/create-admin.ts "$@"

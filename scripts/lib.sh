@@ -38,3 +38,10 @@ ensure_redis() {
     *) echo "Redis is not reachable at $url" >&2; return 1 ;;
   esac
 }
+
+# What every entry script needs first: Node 24, the dependencies, and the repository as cwd.
+prepare() {
+  use_node24
+  install_deps
+  cd "$root"
+}

@@ -3,9 +3,7 @@
 # data/, a local Chroma from the npm package unless CHROMA_URL is set, Redis at REDIS_URL.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-use_node24
-install_deps
+prepare
 ensure_redis
-cd "$root"
 [ -f .env ] && set -a && source .env && set +a
 exec node backend/src/main.ts

@@ -3,10 +3,8 @@
 # (started here for the run), with the Ollama emulator standing in for Ollama.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-use_node24
-install_deps
+prepare
 ensure_redis
-cd "$root"
 
 for ws in backend frontend; do
   npm run typecheck --workspace "$ws" --silent

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'settings.updated',
   'document.uploaded',
   'document.deleted',
+  'documents.reindexed',
   'collection.created',
   'collection.updated',
   'collection.deleted',

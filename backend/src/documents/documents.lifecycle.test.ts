@@ -62,4 +62,19 @@ describe('document lifecycle', () => {
     assert.equal(failed.total, 0);
     assert.equal((await stack.fetch(`/api/v1/documents?status=bogus`)).status, 400);
   });
+
+  it('re-indexes every document when an admin asks, ending with the same chunks', async () => {
+    const doc = (await upload(stack, [{ name: 'reindex.txt', bytes: 'Heliostat mirrors track the sun across the tower field.' }])).body.documents![0]!;
+    const before = await stack.waitForStatus(doc.id, ['ready']);
+    const res = await stack.fetch('/api/v1/admin/reindex', { method: 'POST' });
+    assert.equal(res.status, 202);
+    assert.ok(((await res.json()) as { queued: number }).queued >= 1);
+    const after = await stack.waitForStatus(doc.id, ['ready'], 30_000);
+    assert.equal(after.chunkCount, before.chunkCount);
+    assert.equal(await stack.services.vectors.countForDocument(doc.id), before.chunkCount);
+    const audit = (await (await stack.fetch('/api/v1/admin/audit?limit=50')).json()) as { items: { action: string }[] };
+    assert.ok(audit.items.some((e) => e.action === 'documents.reindexed'));
+    const viewer = await stack.createUser('viewer');
+    assert.equal((await stack.fetch('/api/v1/admin/reindex', { method: 'POST', token: viewer.token })).status, 403);
+  });
 });

@@ -137,7 +137,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
         await queue.enqueue(id);
       }
-      deps.audit.record({ actor: ctx.actor, action: 'settings.updated', target: 'reindex', ip: ctx.ip, details: { documents: ids.length } });
+      deps.audit.record({ actor: ctx.actor, action: 'documents.reindexed', ip: ctx.ip, details: { documents: ids.length } });
       return ids.length;
     },
 
