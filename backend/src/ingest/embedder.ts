@@ -29,7 +29,7 @@ export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: Re
   async function cached(keys: string[]): Promise<(number[] | null)[]> {
     try {
       const raw = await redis.mgetBuffer(...keys);
-      return raw.map((b) => (b ? Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4)) : null));
+      return raw.map((b) => (b ? decodeVector(b) : null));
     } catch (err) {
       logger.warn({ err }, 'embedding cache unavailable; asking the model');
       return keys.map(() => null);
@@ -39,7 +39,7 @@ export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: Re
   async function remember(keys: string[], vectors: number[][]): Promise<void> {
     try {
       const tx = redis.multi();
-      keys.forEach((k, i) => tx.set(k, Buffer.from(new Float32Array(vectors[i]!).buffer), 'EX', config.cache.embedTtlS));
+      keys.forEach((k, i) => tx.set(k, encodeVector(vectors[i]!), 'EX', config.cache.embedTtlS));
       await tx.exec();
     } catch (err) {
       logger.warn({ err }, 'could not fill the embedding cache');
@@ -68,6 +68,19 @@ export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: Re
       return out;
     },
   };
+}
+
+function encodeVector(v: number[]): Buffer {
+  const b = Buffer.allocUnsafe(v.length * 4);
+  v.forEach((x, i) => b.writeFloatLE(x, i * 4));
+  return b;
+}
+
+/** Float32 little-endian, read value by value: Redis hands back buffers at any byte offset. */
+function decodeVector(b: Buffer): number[] {
+  const out = new Array<number>(b.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = b.readFloatLE(i * 4);
+  return out;
 }
 
 /** A vector is stored only if it has a size, finite numbers and a non-zero length. */
