@@ -1,5 +1,5 @@
 /**
- * What must still hold after every hostile request (issue 3, "Tests that must exist"): the same
+ * What must still hold after every hostile request : the same
  * process answers /health, nothing appeared outside the data directory, no temp file is left, and
  * every ready document planted before is still there and ready. Used by the tests in this folder:
  *
@@ -20,7 +20,7 @@ import { upload, type TestStack } from '../../test/support/stack.ts';
 const BACKEND_DIR = path.resolve(import.meta.dirname, '../..');
 const REPO_DIR = path.dirname(BACKEND_DIR);
 
-// Other test stacks (this run's or a colleague's) and tools (browsers, test runners) make entries in
+// Other test stacks (this run's or another run's on the same machine) and tools (browsers, test runners) make entries in
 // the shared temp dir at any time, named by mkdtemp/mkstemp: a prefix and six random characters.
 // Those are let through; any other new entry there fails the check. Nothing the product could
 // write through a hostile name looks like that (the names are the hostile ones, a SHA-256 or
@@ -169,7 +169,7 @@ function collectHostile(dir: string, depth: number, found: Set<string>): void {
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
-    return; // unreadable or gone (a colleague's stack removing its data dir)
+    return; // unreadable or gone (another test stack removing its data dir)
   }
   for (const entry of entries) {
     if (entry.name === 'node_modules' || entry.name === '.git') continue;
