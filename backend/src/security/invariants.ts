@@ -1,5 +1,5 @@
 /**
- * What must still hold after every hostile request : the same
+ * What must still hold after every hostile request: the same
  * process answers /health, nothing appeared outside the data directory, no temp file is left, and
  * every ready document planted before is still there and ready. Used by the tests in this folder:
  *
