@@ -71,6 +71,8 @@ const envSchema = z.object({
   INGEST_RETRY_MAX_DELAY_MS: int(100, 3_600_000).default(30_000),
   // How long a job's lock lasts, and how often stalled jobs (their worker died) are taken back, in ms.
   INGEST_STALL_CHECK_MS: int(500, 600_000).default(30_000),
+  // How often the worker re-queues documents whose ingest job was lost (a Redis outage), in ms.
+  INGEST_SWEEP_MS: int(1000, 3_600_000).default(60_000),
   // Target chunk length in characters.
   CHUNK_SIZE: int(100, 20_000).default(1200),
   // Characters repeated between neighbouring chunks.
@@ -193,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attempts: e.INGEST_ATTEMPTS,
       retryMaxDelayMs: e.INGEST_RETRY_MAX_DELAY_MS,
       stallCheckMs: e.INGEST_STALL_CHECK_MS,
+      sweepMs: e.INGEST_SWEEP_MS,
       chunkSize: e.CHUNK_SIZE,
       chunkOverlap: e.CHUNK_OVERLAP,
       shutdownGraceMs: e.SHUTDOWN_GRACE_S * 1000,

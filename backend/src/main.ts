@@ -3,6 +3,7 @@ import { createApp } from './app.ts';
 import { startLocalChroma, type LocalChroma } from './clients/chroma-local.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startIngestWorker } from './ingest/ingest.worker.ts';
+import { startIngestSweep } from './ingest/sweep.ts';
 import { createLogger, scoped, type Logger } from './logger.ts';
 import { startGateway } from './realtime/gateway.ts';
 import { createServices, type Services } from './services.ts';
@@ -29,7 +30,8 @@ export async function start(config: Config, logger: Logger) {
       process: services.ingest,
       logger: scoped(logger, 'ingest'),
     });
-    stops.push(() => worker.drain());
+    const sweep = startIngestSweep({ documents: services.documents, queue: services.queue, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
+    stops.push(async () => sweep.stop(), () => worker.drain());
     logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
   }
 

@@ -34,8 +34,8 @@ export interface ServiceOverrides {
 export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}) {
   if (!config.chroma.url) throw new Error('createServices needs config.chroma.url (start a local Chroma first)');
   const db = openDatabase(config.paths.database);
-  const redis = createRedis(config, 'cache');
-  const queueConnection = createRedis(config, 'queue');
+  const redis = createRedis(config, 'cache', scoped(logger, 'app'));
+  const queueConnection = createRedis(config, 'queue', scoped(logger, 'app'));
   const llm = overrides.llm ?? createOllamaClient(config);
   const vectors = overrides.vectors ?? createChromaStore(config.chroma.url, config.chroma.prefix);
   const files = createFileStore(config.paths);
@@ -43,7 +43,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
   const conversations = createConversationsRepository(db);
-  const queue = createIngestQueue(config, queueConnection);
+  const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
   const security = createSecurity({
     config,
@@ -81,7 +81,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     logger: scoped(logger, 'llm'),
   });
   const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, logger: scoped(logger, 'ingest') });
-  const health = createHealthService({ db, redis, vectors, llm, settings });
+  const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings });
 
   return {
     config,

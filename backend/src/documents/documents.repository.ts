@@ -60,6 +60,9 @@ export function createDocumentsRepository(db: Db) {
       return byId.get(doc.id)!;
     },
     delete: (id: string) => remove.run(id).changes > 0,
+    /** Documents that should be queued or processing, last touched before `before`. */
+    unfinishedIds: (before: string) =>
+      (db.prepare(`SELECT id FROM documents WHERE status IN ('queued', 'processing') AND updated_at < ? ORDER BY created_at`).all(before) as { id: string }[]).map((r) => r.id),
     allIds: () => (db.prepare('SELECT id FROM documents ORDER BY created_at').all() as { id: string }[]).map((r) => r.id),
 
     /** A page of the documents in the given collections (none given: none listed). */

@@ -84,8 +84,11 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           queued.push(dto);
         }
         // Only after the rows are committed: a job must never see a document that does not exist yet.
-        for (const dto of queued) {
-          await queue.enqueue(dto.id);
+        const outcomes = await Promise.all(queued.map((dto) => queue.enqueue(dto.id)));
+        for (const [i, queuedDto] of queued.entries()) {
+          const dto = outcomes[i] === 'deferred' ? markDeferred(queuedDto.id) : queuedDto;
+          const result = results.find((r) => r.id === dto.id);
+          if (result) Object.assign(result, dto);
           events.queued(dto);
           deps.audit.record({ actor: caller.principal, action: 'document.uploaded', target: dto.id, ip: caller.ip, details: { filename: dto.filename, collectionId, sizeBytes: dto.sizeBytes } });
         }
@@ -135,7 +138,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       const ids = documents.allIds();
       for (const id of ids) {
         documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
-        await queue.enqueue(id);
+        if ((await queue.enqueue(id)) === 'deferred') markDeferred(id);
       }
       deps.audit.record({ actor: ctx.actor, action: 'documents.reindexed', ip: ctx.ip, details: { documents: ids.length } });
       return ids.length;
@@ -146,12 +149,19 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       const doc = requireDocument(id, principal);
       if (doc.status !== 'failed') throw new ConflictError(`only failed documents can be retried; this one is ${doc.status}`);
       documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
-      await queue.enqueue(id);
+      if ((await queue.enqueue(id)) === 'deferred') markDeferred(id);
       const dto = presentDocument(requireDocument(id, principal));
       events.queued(dto);
       return dto;
     },
   };
+
+  // Stored safely, but the queue (Redis) did not answer: it waits, and says why.
+  function markDeferred(id: string): DocumentDto {
+    deps.logger.warn({ documentId: id }, 'Redis did not confirm the ingest job; the document waits for the sweep');
+    documents.setStatus(id, 'queued', { stage: 'waiting', error: { code: 'redis_unavailable', message: 'stored safely; processing starts when Redis is reachable again', retryable: true } });
+    return presentDocument(documents.get(id)!);
+  }
 
   // A document in a collection the caller may not read is as absent as one that never existed.
   function requireDocument(id: string, principal: Principal) {

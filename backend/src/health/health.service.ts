@@ -1,7 +1,7 @@
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Db } from '../clients/db.ts';
 import { sameModel, type LlmClient } from '../clients/ollama.ts';
-import type { RedisConnection } from '../clients/redis.ts';
+import { redactedUrl, type RedisConnection } from '../clients/redis.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 
 export type DependencyName = 'sqlite' | 'redis' | 'chroma' | 'ollama';
@@ -22,7 +22,7 @@ export interface Readiness {
 const CHECK_TIMEOUT_MS = 3000;
 
 /** Readiness: every dependency reachable and the configured Ollama models present. */
-export function createHealthService(deps: { db: Db; redis: RedisConnection; vectors: VectorStore; llm: LlmClient; settings: Pick<SettingsStore, 'get'> }) {
+export function createHealthService(deps: { db: Db; redis: RedisConnection; redisUrl: string; vectors: VectorStore; llm: LlmClient; settings: Pick<SettingsStore, 'get'> }) {
 
   async function timed(check: (signal: AbortSignal) => Promise<Record<string, unknown> | void>): Promise<DependencyStatus> {
     const started = performance.now();
@@ -45,7 +45,11 @@ export function createHealthService(deps: { db: Db; redis: RedisConnection; vect
           deps.db.prepare('SELECT 1').get();
         }),
         timed(async () => {
-          await deps.redis.ping();
+          try {
+            await deps.redis.ping();
+          } catch (err) {
+            throw new Error(`Redis is unreachable at ${redactedUrl(deps.redisUrl)} (connection ${deps.redis.status})`, { cause: err });
+          }
         }),
         timed(async () => {
           await deps.vectors.heartbeat();

@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
 
 /** Every job the workers run, with the schema of its data. One job per document: jobId = documentId. */
 export const JOBS = {
@@ -24,7 +25,7 @@ export function queuePrefix(config: Pick<Config, 'redis'>): string {
   return `${config.redis.prefix}:bull`;
 }
 
-export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: ConnectionOptions) {
+export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: ConnectionOptions, logger: Logger) {
   const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, {
     connection,
     prefix: queuePrefix(config),
@@ -35,16 +36,41 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
+  // Connection errors arrive here while Redis is away; the connection itself logs the outage.
+  let lastLogged = 0;
+  queue.on('error', (err) => {
+    if (Date.now() - lastLogged < 30_000) return;
+    lastLogged = Date.now();
+    logger.warn({ err: { message: err.message } }, 'ingest queue cannot reach Redis');
+  });
 
   return {
     queue,
-    /** Enqueues ingestion of a document; call only after its row is committed. */
-    async enqueue(documentId: string): Promise<void> {
+    /**
+     * Enqueues ingestion of a document; call only after its row is committed. Answers `deferred`
+     * when Redis does not confirm within `waitMs`: the add stays queued in the connection and
+     * goes through when Redis is back, and the sweep re-queues the document if it was lost.
+     */
+    async enqueue(documentId: string, waitMs = 3000): Promise<'queued' | 'deferred'> {
       const data = JOBS.ingest.parse({ documentId });
-      // A finished job with the same id would make add() a no-op, so clear it first.
-      const previous = await queue.getJob(documentId);
-      if (previous && !(await previous.isActive())) await previous.remove();
-      await queue.add('ingest', data, { jobId: documentId });
+      const add = (async () => {
+        // A finished job with the same id would make add() a no-op, so clear it first.
+        const previous = await queue.getJob(documentId);
+        if (previous && !(await previous.isActive())) await previous.remove();
+        await queue.add('ingest', data, { jobId: documentId });
+        return 'queued' as const;
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'deferred'>((resolve) => (timer = setTimeout(() => resolve('deferred'), waitMs)));
+      try {
+        return await Promise.race([add.catch(() => 'deferred' as const), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    /** Whether BullMQ holds a job for this document (waiting, delayed, active or failed). */
+    async hasJob(documentId: string): Promise<boolean> {
+      return (await queue.getJob(documentId)) !== undefined;
     },
     /** Drops a document's job if it has not started. */
     async cancel(documentId: string): Promise<void> {

@@ -40,8 +40,8 @@ export async function startGateway(deps: {
 }) {
   const { config, documents, logger } = deps;
   // Subscriptions are sent before the connection is up, so these queue commands while connecting.
-  const pub = createRedis(config, 'queue');
-  const sub = createRedis(config, 'queue');
+  const pub = createRedis(config, 'queue', logger);
+  const sub = createRedis(config, 'queue', logger);
   const guard = socketGuard(config);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(deps.server, {
     path: '/socket.io',
