@@ -137,8 +137,6 @@ const envSchema = z.object({
   RATE_UPLOAD_MB_PER_DAY: int(0, 10_485_760).default(2048),
 });
 
-export type Env = z.input<typeof envSchema>;
-
 /** Names of every variable the product reads (the README documents each). */
 export const ENV_VARIABLES = Object.keys(envSchema.shape);
 

@@ -36,8 +36,3 @@ export function redactedUrl(url: string): string {
   if (u.password) u.password = '***';
   return u.toString();
 }
-
-/** Every Redis key the product writes starts with this. */
-export function redisKey(config: Pick<Config, 'redis'>, ...parts: string[]): string {
-  return [config.redis.prefix, ...parts].join(':');
-}

@@ -26,8 +26,6 @@ export interface ClientToServerEvents {
   unsubscribe: (payload: { collectionIds: string[] }) => void;
 }
 
-export type DocumentEventName = keyof ServerToClientEvents;
-
 /** What the socket.io handshake must carry: `io(url, { auth: { token } })` with an access token or API key. */
 export interface SocketAuth {
   token: string;

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@contracts/events.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SocketAuth } from '@contracts/events.ts';
 import { refreshSession, session } from './session.ts';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -15,7 +15,10 @@ export function getSocket(): AppSocket {
   const created: AppSocket = io({
     path: '/socket.io',
     transports: ['websocket', 'polling'],
-    auth: (cb) => cb(session.token() ? { token: session.token() } : {}),
+    auth: (cb) => {
+      const token = session.token();
+      cb(token ? ({ token } satisfies SocketAuth) : {});
+    },
     reconnectionDelayMax: 10_000,
   });
   let retriedAuth = false;
