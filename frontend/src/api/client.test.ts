@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  ForbiddenError, NetworkError, NotFoundError, RateLimitedError, ServiceUnavailableError, UnauthorizedError, ValidationError, api, isMissingRoute,
+  ForbiddenError, NetworkError, NotFoundError, RateLimitedError, ServiceUnavailableError, UnauthorizedError, ValidationError, api,
 } from './client.ts';
 import { session, setSessionForTest } from './session.ts';
 import { json, mockFetch } from '../test/fetchMock.ts';
@@ -49,14 +49,10 @@ describe('API client error mapping', () => {
     expect((err as ValidationError).issues).toEqual(details);
   });
 
-  it('tells a missing route apart from a missing record', async () => {
+  it('turns a 404 into NotFound', async () => {
     signedIn();
     mockFetch({ 'GET /api/v1/documents/x': () => json({ error: { code: 'not_found', message: 'document not found' } }, 404) });
-    const missingRecord = await failure(api.get('/documents/x'));
-    const missingRoute = await failure(api.delete('/conversations/x'));
-    expect(missingRecord).toBeInstanceOf(NotFoundError);
-    expect(isMissingRoute(missingRecord)).toBe(false);
-    expect(isMissingRoute(missingRoute)).toBe(true);
+    expect(await failure(api.get('/documents/x'))).toBeInstanceOf(NotFoundError);
   });
 
   it('turns a 403 into Forbidden and keeps the session', async () => {

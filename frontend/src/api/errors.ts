@@ -111,11 +111,6 @@ function defaultMessage(status: number): string {
   return `the request failed (HTTP ${status})`;
 }
 
-/** True when the server does not offer a route at all (not deployed yet), as opposed to a missing record. */
-export function isMissingRoute(err: unknown): boolean {
-  return err instanceof MethodNotAllowedError || (err instanceof NotFoundError && /^no route for /.test(err.message));
-}
-
 /** Words for a person, for any error a call may throw. */
 export function describeError(err: unknown): string {
   if (err instanceof RateLimitedError) return `Too many requests. Try again in ${err.retryAfterSeconds} s.`;

@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { describeError, isMissingRoute } from '../../api/errors.ts';
+import { describeError } from '../../api/errors.ts';
 import { PageLoading } from '../../app/PageStates.tsx';
 import { Notice } from '../../ui/Notice.tsx';
 
@@ -7,9 +7,6 @@ import { Notice } from '../../ui/Notice.tsx';
 export function QueryState({ query, what }: { query: UseQueryResult<unknown>; what: string }) {
   if (query.isPending) return <PageLoading label={`Loading ${what}…`} />;
   if (!query.isError) return null;
-  if (isMissingRoute(query.error)) {
-    return <Notice tone="info" title={`The server does not offer ${what} yet.`}>This part of the admin API is not deployed on this server.</Notice>;
-  }
   return (
     <Notice tone="error" title={`The ${what} could not be loaded.`} action={<button type="button" className="button button-small" onClick={() => void query.refetch()}>Try again</button>}>
       {describeError(query.error)}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import type { SourceDto } from '@contracts/chat.ts';
-import { describeError, isMissingRoute } from '../../api/errors.ts';
+import { describeError } from '../../api/errors.ts';
 import { documentFileUrl, openDocumentFile } from './openDocument.ts';
 
 interface CitationPanelProps {
@@ -41,9 +41,7 @@ export function CitationPanel({ source, sources, onSelect, onClose }: CitationPa
   function handleOpen(e: MouseEvent<HTMLAnchorElement>) {
     e.preventDefault();
     setOpenError(null);
-    openDocumentFile(source.documentId, source.page).catch((err: unknown) =>
-      setOpenError(isMissingRoute(err) ? 'The server does not offer original files yet.' : describeError(err)),
-    );
+    openDocumentFile(source.documentId, source.page).catch((err: unknown) => setOpenError(describeError(err)));
   }
 
   const pageText = source.page ? `page ${source.page}` : 'no page numbers';

@@ -7,15 +7,13 @@ interface ConversationListProps {
   conversations: ConversationDto[];
   currentId: string | null;
   loading: boolean;
-  canRename: boolean;
-  canDelete: boolean;
   onNew: () => void;
   onRename: (id: string, title: string) => void;
   onDelete: (conversation: ConversationDto) => void;
 }
 
 /** Past conversations, newest first, with new, rename and delete (when the server offers them). */
-export function ConversationList({ conversations, currentId, loading, canRename, canDelete, onNew, onRename, onDelete }: ConversationListProps) {
+export function ConversationList({ conversations, currentId, loading, onNew, onRename, onDelete }: ConversationListProps) {
   const [editing, setEditing] = useState<string | null>(null);
   const [title, setTitle] = useState('');
 
@@ -67,20 +65,14 @@ export function ConversationList({ conversations, currentId, loading, canRename,
                   <span className="conversation-title">{c.title || 'Untitled'}</span>
                   <span className="conversation-date">{formatDate(c.updatedAt)}</span>
                 </Link>
-                {(canRename || canDelete) && (
-                  <span className="conversation-actions">
-                    {canRename && (
-                      <button type="button" className="icon-button" onClick={() => handleStartRename(c)} aria-label={`Rename ${c.title || 'conversation'}`} title="Rename">
-                        ✎
-                      </button>
-                    )}
-                    {canDelete && (
-                      <button type="button" className="icon-button" onClick={() => onDelete(c)} aria-label={`Delete ${c.title || 'conversation'}`} title="Delete">
-                        ✕
-                      </button>
-                    )}
-                  </span>
-                )}
+                <span className="conversation-actions">
+                  <button type="button" className="icon-button" onClick={() => handleStartRename(c)} aria-label={`Rename ${c.title || 'conversation'}`} title="Rename">
+                    ✎
+                  </button>
+                  <button type="button" className="icon-button" onClick={() => onDelete(c)} aria-label={`Delete ${c.title || 'conversation'}`} title="Delete">
+                    ✕
+                  </button>
+                </span>
               </>
             )}
           </li>

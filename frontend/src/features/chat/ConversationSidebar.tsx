@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import type { ConversationDto } from '@contracts/chat.ts';
-import { describeError, isMissingRoute } from '../../api/errors.ts';
+import { describeError } from '../../api/errors.ts';
 import { navigate } from '../../app/router.tsx';
 import { ConfirmDialog } from '../../ui/Dialog.tsx';
 import { toast } from '../../ui/toast.tsx';
-import { conversationKey, conversationsKey, deleteConversation, renameConversation, useConversationCapabilities } from './chat.api.ts';
+import { conversationKey, conversationsKey, deleteConversation, renameConversation } from './chat.api.ts';
 import { ConversationList } from './ConversationList.tsx';
 
 interface SidebarProps {
@@ -17,7 +17,6 @@ interface SidebarProps {
 /** The conversation list with its actions; a drawer behind a button on narrow screens. */
 export function ConversationSidebar({ conversations, currentId, onNew }: SidebarProps) {
   const queryClient = useQueryClient();
-  const capabilities = useConversationCapabilities();
   const [open, setOpen] = useState(false);
   const [deleting, setDeleting] = useState<ConversationDto | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,10 +29,7 @@ export function ConversationSidebar({ conversations, currentId, onNew }: Sidebar
       void queryClient.invalidateQueries({ queryKey: conversationKey(id) });
     } catch (err) {
       queryClient.setQueryData(conversationsKey, before);
-      if (isMissingRoute(err)) {
-        capabilities.markUnsupported('rename');
-        toast('Renaming conversations is not available on this server yet.');
-      } else toast(`The conversation could not be renamed: ${describeError(err)}`, 'error');
+      toast(`The conversation could not be renamed: ${describeError(err)}`, 'error');
     }
   }
 
@@ -47,10 +43,7 @@ export function ConversationSidebar({ conversations, currentId, onNew }: Sidebar
       toast('Conversation deleted.');
       if (deleting.id === currentId) navigate('/chat', { replace: true });
     } catch (err) {
-      if (isMissingRoute(err)) {
-        capabilities.markUnsupported('delete');
-        toast('Deleting conversations is not available on this server yet.');
-      } else toast(`The conversation could not be deleted: ${describeError(err)}`, 'error');
+      toast(`The conversation could not be deleted: ${describeError(err)}`, 'error');
     } finally {
       setBusy(false);
       setDeleting(null);
@@ -67,8 +60,6 @@ export function ConversationSidebar({ conversations, currentId, onNew }: Sidebar
           conversations={conversations.data ?? []}
           currentId={currentId}
           loading={conversations.isPending}
-          canRename={capabilities.canRename}
-          canDelete={capabilities.canDelete}
           onNew={() => (setOpen(false), onNew())}
           onRename={(id, title) => void handleRename(id, title)}
           onDelete={setDeleting}
