@@ -64,13 +64,11 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           checked.push({ file, kind: await detectKind(file.tempPath, filename), filename });
         }
 
-        const results: (DocumentDto & { duplicate: boolean })[] = [];
-        const queued: DocumentDto[] = [];
+        const stored: { id: string; duplicate: boolean }[] = [];
         for (const { file, kind, filename } of checked) {
           const existing = documents.findBySha(collectionId, file.sha256);
           if (existing) {
-            await files.discard(file.tempPath);
-            results.push({ ...presentDocument(existing), duplicate: true });
+            stored.push({ id: existing.id, duplicate: true });
             continue;
           }
           await files.commit(file);
@@ -79,16 +77,16 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
               documents.findBySha(collectionId, file.sha256) ??
               documents.insert({ id: randomUUID(), collectionId, sha256: file.sha256, filename, kind, sizeBytes: file.size, uploadedBy: caller.principal.userId }),
           )();
-          const dto = presentDocument(row);
-          results.push({ ...dto, duplicate: false });
-          queued.push(dto);
+          stored.push({ id: row.id, duplicate: false });
         }
         // Only after the rows are committed: a job must never see a document that does not exist yet.
-        const outcomes = await Promise.all(queued.map((dto) => queue.enqueue(dto.id)));
-        for (const [i, queuedDto] of queued.entries()) {
-          const dto = outcomes[i] === 'deferred' ? markDeferred(queuedDto.id) : queuedDto;
-          const result = results.find((r) => r.id === dto.id);
-          if (result) Object.assign(result, dto);
+        const fresh = stored.filter((s) => !s.duplicate);
+        const outcomes = await Promise.all(fresh.map((s) => queue.enqueue(s.id)));
+        fresh.forEach((s, i) => outcomes[i] === 'deferred' && markDeferred(s.id));
+
+        const results = stored.map((s) => ({ ...presentDocument(documents.get(s.id)!), duplicate: s.duplicate }));
+        for (const { duplicate, ...dto } of results) {
+          if (duplicate) continue;
           events.queued(dto);
           deps.audit.record({ actor: caller.principal, action: 'document.uploaded', target: dto.id, ip: caller.ip, details: { filename: dto.filename, collectionId, sizeBytes: dto.sizeBytes } });
         }
@@ -157,10 +155,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   };
 
   // Stored safely, but the queue (Redis) did not answer: it waits, and says why.
-  function markDeferred(id: string): DocumentDto {
+  function markDeferred(id: string): void {
     deps.logger.warn({ documentId: id }, 'Redis did not confirm the ingest job; the document waits for the sweep');
     documents.setStatus(id, 'queued', { stage: 'waiting', error: { code: 'redis_unavailable', message: 'stored safely; processing starts when Redis is reachable again', retryable: true } });
-    return presentDocument(documents.get(id)!);
   }
 
   // A document in a collection the caller may not read is as absent as one that never existed.
