@@ -37,7 +37,8 @@ export function toHttpError(err: unknown): HttpError {
   if (e?.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'the request body is too large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new HttpError(415, 'unsupported_media_type', 'unsupported body encoding');
-  if (e?.name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED.*6379|Stream isn't writeable/.test(String((err as Error)?.message))) {
+  // ioredis's ways of saying Redis is away (its offline errors carry no class of their own).
+  if (e?.name === 'MaxRetriesPerRequestError' || /^(Connection is closed|Stream isn't writeable)/.test(String((err as Error)?.message))) {
     return new ServiceUnavailableError('redis', 'Redis is unreachable; try again shortly');
   }
   return new HttpError(500, 'internal', 'something went wrong on our side; the error has been logged');
