@@ -13,6 +13,10 @@ import { createLogger } from '../../src/logger.ts';
 import { start } from '../../src/main.ts';
 import type { Services } from '../../src/services.ts';
 import { startOllamaEmulator, type OllamaEmulator } from './ollama-emulator.ts';
+import { useOwnTempDir } from './own-temp-dir.ts';
+
+// Everything a test stack writes to "the temp folder" (its data dir included) goes to this process's own.
+useOwnTempDir();
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let sharedChroma: Promise<LocalChroma> | undefined;
