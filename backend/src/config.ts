@@ -29,6 +29,10 @@ const envSchema = z.object({
   GRAFANA_URL: url.optional(),
   // Socket.io connections one client address may hold open at once.
   SOCKET_MAX_CONNECTIONS_PER_IP: int(1, 10_000).default(20),
+  // Seconds a client has to send a whole request (headers and body, e.g. an upload) before it gets 408 and is disconnected.
+  HTTP_REQUEST_TIMEOUT_S: int(1, 86_400).default(120),
+  // Seconds a client has to send the request headers (at most HTTP_REQUEST_TIMEOUT_S).
+  HTTP_HEADERS_TIMEOUT_S: int(1, 3600).default(20),
   // The built dashboard the api serves (skipped when the folder does not exist; nginx serves it in production).
   WEB_DIR: z.string().min(1).default('frontend/dist'),
   // pino level: fatal, error, warn, info, debug, trace or silent.
@@ -152,6 +156,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.CHUNK_OVERLAP >= e.CHUNK_SIZE) {
     throw new ConfigError('invalid configuration:\n  CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_S > e.HTTP_REQUEST_TIMEOUT_S) {
+    throw new ConfigError('invalid configuration:\n  HTTP_HEADERS_TIMEOUT_S: must not be larger than HTTP_REQUEST_TIMEOUT_S');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     roles: new Set<Role>(e.ROLES),
@@ -161,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedOrigins: e.ALLOWED_ORIGINS.map((o) => o.replace(/\/+$/, '')),
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       socketMaxConnectionsPerIp: e.SOCKET_MAX_CONNECTIONS_PER_IP,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_S * 1000,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_S * 1000,
     },
     grafanaUrl: e.GRAFANA_URL ?? null,
     log: { level: e.LOG_LEVEL },
