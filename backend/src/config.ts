@@ -53,6 +53,8 @@ const envSchema = z.object({
   CHROMA_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('chunks'),
   // Port for the local Chroma started when CHROMA_URL is unset.
   CHROMA_LOCAL_PORT: int(1, 65535).default(8000),
+  // Restarts of the local Chroma (after it exits unasked) allowed within 10 minutes; past that it stays down and /ready says why.
+  CHROMA_LOCAL_MAX_RESTARTS: int(0, 1000).default(5),
   // Redis for queues, cache, rate limits and the socket.io adapter.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   // Prefix for every Redis key and queue, so several deployments can share one Redis.
@@ -188,7 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.OLLAMA_TIMEOUT_MS,
       embedBatchSize: e.EMBED_BATCH_SIZE,
     },
-    chroma: { url: e.CHROMA_URL, prefix: e.CHROMA_PREFIX, localPort: e.CHROMA_LOCAL_PORT },
+    chroma: { url: e.CHROMA_URL, prefix: e.CHROMA_PREFIX, localPort: e.CHROMA_LOCAL_PORT, localMaxRestarts: e.CHROMA_LOCAL_MAX_RESTARTS },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     upload: {
       maxFileBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,

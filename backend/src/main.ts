@@ -14,10 +14,15 @@ export async function start(config: Config, logger: Logger) {
   const stops: (() => Promise<void>)[] = [];
   let chroma: LocalChroma | undefined;
   if (!config.chroma.url) {
-    chroma = await startLocalChroma({ dataDir: config.paths.chroma, port: config.chroma.localPort, logger: scoped(logger, 'chroma') });
+    chroma = await startLocalChroma({
+      dataDir: config.paths.chroma,
+      port: config.chroma.localPort,
+      logger: scoped(logger, 'chroma'),
+      restart: { maxRestarts: config.chroma.localMaxRestarts },
+    });
     config = { ...config, chroma: { ...config.chroma, url: chroma.url } };
   }
-  const services = createServices(config, logger);
+  const services = createServices(config, logger, {}, { localChroma: chroma });
   await announceAccounts(config, services, logger);
   const swept = await services.files.sweepTemp(60_000);
   if (swept > 0) logger.info({ swept }, 'removed temp files left by an earlier run');
@@ -69,6 +74,8 @@ export async function start(config: Config, logger: Logger) {
   return {
     services,
     server,
+    /** The Chroma this process started and supervises (none when CHROMA_URL is set). */
+    chroma,
     async stop() {
       for (const stop of stops) await stop();
       await services.close();
