@@ -19,12 +19,15 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts main.ts with exactly `env` (plus PATH and TMPDIR) and waits until the api listens. */
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts main.ts (or `command`, e.g. the start script, in `cwd`) with exactly `env` (plus PATH,
+ * HOME and TMPDIR) and waits until the api listens.
+ */
+export async function startApiProcess(env: Record<string, string>, options: { command?: string[]; cwd?: string; timeoutMs?: number } = {}): Promise<ApiProcess> {
+  const [file, ...args] = options.command ?? [process.execPath, MAIN];
+  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+  const child = spawn(file!, args, { cwd: options.cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const timeoutMs = options.timeoutMs ?? 60_000;
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -34,7 +37,10 @@ export async function startApiProcess(env: Record<string, string>, timeoutMs = 6
     const listening = output.split('\n').find((l) => l.includes('"msg":"api listening"'));
     if (listening) port = (JSON.parse(listening) as { address: { port: number } }).address.port;
     else if (child.exitCode !== null) throw new Error(`the api exited with code ${child.exitCode}:\n${output}`);
-    else if (Date.now() > deadline) throw new Error(`the api did not start:\n${output}`);
+    else if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the api did not start:\n${output}`);
+    }
     else await new Promise((r) => setTimeout(r, 50));
   }
   return {
