@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -23,6 +24,14 @@ function captureLog() {
     },
   });
   return { lines, logger: pino({ level: 'info' }, stream) };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
@@ -49,7 +58,7 @@ describe('the embedded Chroma, supervised', () => {
     emulator = await startOllamaEmulator();
     const env = await testEnv(emulator, {
       CHROMA_URL: '',
-      CHROMA_LOCAL_PORT: '41801',
+      CHROMA_LOCAL_PORT: String(await freePort()),
       CHROMA_LOCAL_MAX_RESTARTS: '1',
       CHUNK_SIZE: '300',
       CHUNK_OVERLAP: '50',
