@@ -29,6 +29,8 @@ export interface EmulatorFaults {
   dropStreamAfter: number | null;
   /** Models that vanish from /api/tags and give 404 everywhere. */
   missingModels: string[];
+  /** Stream answers in pieces of this many characters instead of one word each. */
+  streamPieceChars: number | null;
 }
 
 export interface ChatRequestRecord {
@@ -73,7 +75,7 @@ export interface OllamaEmulator {
 const VERSION = '0.12.6';
 
 function defaultFaults(): EmulatorFaults {
-  return { latencyMs: 0, tokenDelayMs: 0, busy: false, dropStreamAfter: null, missingModels: [] };
+  return { latencyMs: 0, tokenDelayMs: 0, busy: false, dropStreamAfter: null, missingModels: [], streamPieceChars: null };
 }
 
 function endpointPath(endpoint: string): string {
@@ -133,7 +135,7 @@ export async function startOllamaEmulator(options: OllamaEmulatorOptions = {}): 
     const started = process.hrtime.bigint();
     const head = { model: body.model, created_at: new Date().toISOString() };
     const piece = (content: string) => (field === 'message' ? { message: { role: 'assistant', content } } : { response: content });
-    const pieces = streamPieces(text);
+    const pieces = streamPieces(text, faults.streamPieceChars);
     const metrics = () => ({
       done: true,
       done_reason: 'stop',
