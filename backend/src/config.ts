@@ -23,8 +23,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   // Origins (scheme://host:port) whose pages may call the API and open sockets; the api's own origin always may.
   ALLOWED_ORIGINS: list.default([]),
-  // Which proxies' X-Forwarded-For to believe: loopback, a number of hops, addresses/subnets (comma separated), or false.
-  TRUST_PROXY: z.string().min(1).default('loopback'),
+  // Which proxies' X-Forwarded-For to believe: false (no proxy in front), loopback, a number of hops, or addresses/subnets (comma separated).
+  TRUST_PROXY: z.string().min(1).default('false'),
   // Grafana's address, linked from the dashboard's status page when set.
   GRAFANA_URL: url.optional(),
   // Socket.io connections one client address may hold open at once.
