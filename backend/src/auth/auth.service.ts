@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../clients/db.ts';
-import type { SessionDto, UserDto } from '../contracts/auth.ts';
+import type { SessionDto, UnlockResultDto, UserDto } from '../contracts/auth.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import { ForbiddenError, HttpError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../http/errors.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
@@ -134,7 +134,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** An admin lifts the sign-in lockouts of an account (for everyone and from every address); audited. */
-    async unlock(userId: string, ctx: { actor: Principal | null; ip: string | null }): Promise<{ wasLocked: boolean }> {
+    async unlock(userId: string, ctx: { actor: Principal | null; ip: string | null }): Promise<UnlockResultDto> {
       const user = users.get(userId);
       if (!user) throw new NotFoundError('user not found');
       const result = await limits.unlockAccount(user.email);
