@@ -78,6 +78,6 @@ describe('a dependency that answers with something unusable', () => {
     const res = await ask(false);
     const text = await res.text();
     assert.equal(res.status, 502, text);
-    assert.deepEqual(JSON.parse(text), { error: { code: 'chroma_error', message: 'the vector store (Chroma) refused the search; the error has been logged' } });
+    assert.deepEqual(JSON.parse(text), { error: { code: 'chroma_error', message: 'the vector store (Chroma) refused the request; the error has been logged' } });
   });
 });

@@ -37,7 +37,7 @@ export function toHttpError(err: unknown): HttpError {
   }
   if (err instanceof ChromaError) {
     // Chroma's own wording stays in the log: it names collections and internals.
-    return new BadGatewayError('chroma', 'chroma_error', 'the vector store (Chroma) refused the search; the error has been logged');
+    return new BadGatewayError('chroma', 'chroma_error', 'the vector store (Chroma) refused the request; the error has been logged');
   }
   const e = err as { type?: string; status?: number; code?: string; name?: string };
   // body-parser's errors carry a type and a 4xx status.
