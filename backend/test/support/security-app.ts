@@ -4,17 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
-import { openDatabase } from '../clients/db.ts';
-import { createRedis } from '../clients/redis.ts';
-import { loadConfig } from '../config.ts';
-import type { UserRole } from '../contracts/auth.ts';
-import { errorHandler, notFoundHandler } from '../http/error-handler.ts';
-import { createLogger } from '../logger.ts';
-import { limitChat } from '../rate-limit/rate-limits.ts';
-import { loadOrCreateSecret } from './auth.tokens.ts';
-import { PERMISSIONS, requirePermission, requireRole } from './permissions.ts';
-import { principalOf } from './principal.ts';
-import { createSecurity, securityRouter } from './security.ts';
+import { openDatabase } from '../../src/clients/db.ts';
+import { createRedis } from '../../src/clients/redis.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { UserRole } from '../../src/contracts/auth.ts';
+import { errorHandler, notFoundHandler } from '../../src/http/error-handler.ts';
+import { createLogger } from '../../src/logger.ts';
+import { limitChat } from '../../src/rate-limit/rate-limits.ts';
+import { loadOrCreateSecret } from '../../src/auth/auth.tokens.ts';
+import { PERMISSIONS, requirePermission, requireRole } from '../../src/auth/permissions.ts';
+import { principalOf } from '../../src/auth/principal.ts';
+import { createSecurity, securityRouter } from '../../src/auth/security.ts';
 
 export type SecurityTestApp = Awaited<ReturnType<typeof startSecurityTestApp>>;
 
