@@ -69,7 +69,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     files,
     queue,
     events: bus,
-    logger: scoped(logger, 'http'),
+    logger: scoped(logger, 'documents'),
   });
   const chat = createChatService({
     config,

@@ -37,7 +37,7 @@ export function createIngestProcessor(deps: IngestDeps) {
 
   return async function ingest(job: Job<JobData<'ingest'>>): Promise<void> {
     const { documentId } = JOBS.ingest.parse(job.data);
-    const log = deps.logger.child({ jobId: job.id, documentId });
+    const log = deps.logger.child({ documentId });
     const doc = documents.get(documentId);
     if (!doc) {
       log.info('document was deleted before ingestion; nothing to do');
