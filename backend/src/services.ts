@@ -16,7 +16,7 @@ import { createDocumentsRepository } from './documents/documents.repository.ts';
 import { createDocumentsService } from './documents/documents.service.ts';
 import { createFileStore } from './documents/file-store.ts';
 import { createHealthService } from './health/health.service.ts';
-import { createEmbedder } from './ingest/embedder.ts';
+import { createEmbedder } from './embedding/embedder.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.ts';
 import { chunkDocument } from './chunk/chunk-text.ts';
-import type { Embedder } from './embedder.ts';
+import type { Embedder } from '../embedding/embedder.ts';
 import { PermanentIngestError } from './ingest.errors.ts';
 import { JOBS, type IngestProgress, type JobData } from './jobs.ts';
 import { parseFile } from './parse/parse-file.ts';

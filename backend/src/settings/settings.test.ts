@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SYSTEM_PROMPT } from '../chat/prompt.ts';
+import { SYSTEM_PROMPT } from './system-prompt.ts';
 import { startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('settings', () => {

@@ -12,7 +12,8 @@ import { errorHandler, notFoundHandler } from '../../src/http/error-handler.ts';
 import { createLogger } from '../../src/logger.ts';
 import { limitChat } from '../../src/rate-limit/rate-limits.ts';
 import { loadOrCreateSecret } from '../../src/auth/auth.tokens.ts';
-import { PERMISSIONS, requirePermission, requireRole } from '../../src/auth/permissions.ts';
+import { PERMISSIONS } from '../../src/contracts/auth.ts';
+import { requirePermission, requireRole } from '../../src/auth/permissions.ts';
 import { principalOf } from '../../src/auth/principal.ts';
 import { createSecurity, securityRouter } from '../../src/auth/security.ts';
 
