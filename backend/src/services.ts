@@ -20,6 +20,7 @@ import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';
 import { createChunksRepository } from './retrieval/chunks.repository.ts';
+import { createKeywordSearcher } from './retrieval/keyword-pool.ts';
 import { createRetrievalService } from './retrieval/retrieval.service.ts';
 
 export interface ServiceOverrides {
@@ -55,7 +56,8 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const { settings, audit } = security;
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, logger: scoped(logger, 'llm') });
-  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, settings });
+  const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, settings });
 
   const documentsService = createDocumentsService({
     db,
@@ -101,6 +103,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     bus,
     security,
     embedder,
+    keywords,
     retrieval,
     documentsService,
     chat,
@@ -109,6 +112,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     /** Closes what this container opened, in reverse order. */
     async close() {
       await queue.close();
+      await keywords.close();
       queueConnection.disconnect();
       redis.disconnect();
       db.close();

@@ -12,12 +12,6 @@ export interface ChunkRow {
   filename: string;
 }
 
-export interface KeywordHit {
-  id: string;
-  /** bm25() score: lower is better. */
-  score: number;
-}
-
 /** Chunk text and its FTS5 index. Every write is an upsert on `${documentId}:${index}`. */
 export function createChunksRepository(db: Db) {
   const upsert = db.prepare(
@@ -44,30 +38,6 @@ export function createChunksRepository(db: Db) {
     countForDocument: (documentId: string) => count.get(documentId)!.n,
     /** FTS rows that point at this document's chunks (0 after delete). */
     ftsCountForDocument: (documentId: string) => ftsCount.get(documentId)!.n,
-
-    /**
-     * BM25 keyword search within ready documents of the given collections. FTS5 ranks first and
-     * only the best matches are joined and filtered; when too few of them pass the filter (most
-     * top matches sit in other collections), the whole match set is filtered instead.
-     */
-    searchKeywords(matchQuery: string, collectionIds: string[], limit: number): KeywordHit[] {
-      if (!matchQuery || collectionIds.length === 0) return [];
-      const marks = collectionIds.map(() => '?').join(',');
-      const ranked = (inner: string) =>
-        db
-          .prepare(
-            `SELECT c.id AS id, f.score AS score
-               FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score ${inner}) f
-               JOIN chunks c ON c.rowid = f.rowid
-               JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-              WHERE c.collection_id IN (${marks})
-              ORDER BY f.score LIMIT ?`,
-          )
-          .all(matchQuery, ...collectionIds, limit) as KeywordHit[];
-      const window = Math.max(limit * 10, 200);
-      const hits = ranked(`LIMIT ${window}`);
-      return hits.length >= limit ? hits : ranked('');
-    },
 
     /** Chunks by id, with their document's name, only from ready documents. */
     getReady(ids: string[]): ChunkRow[] {
