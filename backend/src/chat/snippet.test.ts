@@ -30,9 +30,17 @@ describe('snippetFor', () => {
     assert.ok(snippet.startsWith('…'));
   });
 
-  it('prefers the lines with more of the question\'s words, and matches plural and singular', () => {
-    const text = [filler(5), 'The eigenvalue routine is fast.', filler(3), 'Only the eigenvalues of a symmetric matrix: only.values = TRUE', filler(5)].join('\n');
-    assert.match(snippetFor(text, 'eigenvalue of a symmetric matrix'), /^…Only the eigenvalues of a symmetric matrix: only\.values = TRUE/);
+  it('joins separate matching places of a chunk in text order, the gap marked, the best one surely in', () => {
+    const text = [filler(5), 'The eigenvalue routine is fast.', filler(12), 'Only the eigenvalues of a symmetric matrix: only.values = TRUE', filler(12)].join('\n');
+    const snippet = snippetFor(text, 'eigenvalue of a symmetric matrix');
+    assert.match(snippet, /^…The eigenvalue routine is fast\. .* … Only the eigenvalues of a symmetric matrix: only\.values = TRUE .*…$/);
+    assert.ok(snippet.length <= SNIPPET_MAX + 8, `${snippet.length}`);
+  });
+
+  it('finds the one line with a rare question word among many lines that share a common one', () => {
+    const text = Array.from({ length: 30 }, (_, i) => (i === 20 ? 'package lock files are kept under the spool folder' : `package note ${i} with unrelated text about shipping and handling of parcels`)).join('\n');
+    const snippet = snippetFor(text, 'Where is the package spool folder?');
+    assert.ok(snippet.includes('package lock files are kept under the spool folder'), snippet);
   });
 
   it('never exceeds the length, even for a chunk that is one long word', () => {

@@ -1,47 +1,86 @@
 import { contentWords } from '../retrieval/keywords.ts';
 
 /** Longest snippet, in characters (the cut marks not counted). */
-export const SNIPPET_MAX = 300;
+export const SNIPPET_MAX = 500;
 /** A line longer than this is split at sentence ends, then at words, so prose and tables are cut alike. */
 const SEGMENT_MAX = 160;
+/** Lines of context kept after a matching line. */
+const CONTEXT_AFTER = 2;
 const CUT = '…';
 
 interface Segment {
   start: number;
   end: number;
   words: string[];
+  text: string;
 }
 
 /**
- * The part of a chunk that best shows the evidence for a question: the run of lines (or, inside a
- * long line, of sentences or word groups) no longer than SNIPPET_MAX that contains the most of the
- * question's words, starting at a line that matches (the one matching most, among equals). Works the same for prose, tables,
- * lists and code, none of which need sentence punctuation. A cut at either end is marked with "…".
+ * The parts of a chunk that best show the evidence for a question. The chunk is cut into lines
+ * (long lines into sentences or word groups, so prose, tables, lists and code are treated alike);
+ * each line scores the question words it holds, a word weighing less the more lines of the chunk
+ * have it, and words or code the question spells exactly ("round(0.5)", "on.exit") weighing more.
+ * The best lines are taken with the CONTEXT_AFTER lines after each, best first, while they fit in
+ * SNIPPET_MAX characters (a word already shown counts a quarter); lines after the last part fill
+ * what room is left. The parts are shown in the order
+ * of the text, and every cut — at either end or between parts — is marked with "…".
  */
 export function snippetFor(text: string, question: string): string {
   const segments = segment(text);
   if (segments.length === 0) return '';
   const wanted = contentWords(question, 64);
-  const matches = segments.map((s) => new Set(wanted.filter((w) => s.words.some((word) => sameWord(w, word)))));
+  const literals = codeTokens(question);
+  const matches = segments.map((s) => [
+    ...wanted.filter((w) => s.words.some((word) => sameWord(w, word))),
+    ...literals.filter((t) => s.text.toLowerCase().includes(t)).map((t) => `literal:${t}`),
+  ]);
+  const lines = (w: string) => matches.filter((m) => m.includes(w)).length;
+  const weight = new Map<string, number>();
+  for (const m of matches) for (const w of m) if (!weight.has(w)) weight.set(w, Math.log(1 + segments.length / lines(w)) * (w.startsWith('literal:') ? 2 : 1));
 
-  const anyMatch = matches.some((m) => m.size > 0);
-  let best = { from: 0, to: 0, covered: -1, lead: -1 };
-  for (let from = 0; from < segments.length; from++) {
-    if (anyMatch && matches[from]!.size === 0) continue;
-    let to = from;
-    while (to + 1 < segments.length && segments[to + 1]!.end - segments[from]!.start <= SNIPPET_MAX) to++;
-    const covered = new Set<string>();
-    for (let i = from; i <= to; i++) for (const w of matches[i]!) covered.add(w);
-    const lead = matches[from]!.size;
-    // More distinct question words wins, then a first line that matches more; ties keep the earlier start.
-    if (covered.size > best.covered || (covered.size === best.covered && lead > best.lead)) best = { from, to, covered: covered.size, lead };
+  const chosen = new Set<number>();
+  const skipped = new Set<number>();
+  const seen = new Set<string>();
+  let length = 0;
+  const size = (i: number) => segments[i]!.end - segments[i]!.start + 1;
+  const value = (i: number) => matches[i]!.reduce((sum, w) => sum + (seen.has(w) ? 0.25 : 1) * weight.get(w)!, 0);
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < segments.length; i++) if (!chosen.has(i) && !skipped.has(i) && value(i) > 0 && (best === -1 || value(i) > value(best))) best = i;
+    if (best === -1) break;
+    // The line with its context if that fits, else the line alone, else the next best line.
+    const withContext = [best, ...Array.from({ length: CONTEXT_AFTER }, (_, j) => best + j + 1)].filter((i) => i < segments.length && !chosen.has(i));
+    const add = [withContext, [best]].find((lines) => chosen.size === 0 || length + lines.reduce((sum, i) => sum + size(i), 0) <= SNIPPET_MAX);
+    if (!add) {
+      skipped.add(best);
+      continue;
+    }
+    for (const i of add) chosen.add(i);
+    for (const w of matches[best]!) seen.add(w);
+    length += add.reduce((sum, i) => sum + size(i), 0);
   }
+  // Nothing matched: the start of the chunk. Room left: the lines that follow the last part.
+  if (chosen.size === 0) chosen.add(0);
+  for (let i = Math.max(...chosen) + 1; i < segments.length && length + size(i) <= SNIPPET_MAX; i++) {
+    chosen.add(i);
+    length += size(i);
+  }
+  return render(text, segments, [...chosen].sort((a, b) => a - b));
+}
 
-  const start = segments[best.from]!.start;
-  const end = Math.min(segments[best.to]!.end, start + SNIPPET_MAX);
-  const body = flatten(text.slice(start, end));
-  const cutEnd = end < segments.at(-1)!.end ? cutAtWord(body) : body;
-  return `${start > segments[0]!.start ? CUT : ''}${cutEnd}${end < segments.at(-1)!.end ? CUT : ''}`;
+/** The chosen lines in order, runs joined by spaces, gaps and ends marked, within SNIPPET_MAX. */
+function render(text: string, segments: Segment[], chosen: number[]): string {
+  let out = chosen[0]! > 0 ? CUT : '';
+  let used = 0;
+  for (const [n, i] of chosen.entries()) {
+    if (n > 0) out += i === chosen[n - 1]! + 1 ? ' ' : ` ${CUT} `;
+    const piece = flatten(text.slice(segments[i]!.start, segments[i]!.end));
+    const room = SNIPPET_MAX - used;
+    if (piece.length > room) return `${out}${cutAtWord(piece.slice(0, room))}${CUT}`;
+    out += piece;
+    used += piece.length + 1;
+  }
+  return chosen.at(-1)! < segments.length - 1 ? `${out}${CUT}` : out;
 }
 
 /** Lines of the text, with long lines split at sentence ends and then between words. */
@@ -50,7 +89,10 @@ function segment(text: string): Segment[] {
   const push = (start: number, end: number) => {
     while (start < end && /\s/.test(text[start]!)) start++;
     while (end > start && /\s/.test(text[end - 1]!)) end--;
-    if (end > start) out.push({ start, end, words: contentWords(text.slice(start, end), 256) });
+    if (end > start) {
+      const piece = text.slice(start, end);
+      out.push({ start, end, text: piece, words: contentWords(piece, 256) });
+    }
   };
   for (const line of text.matchAll(/[^\n]+/g)) {
     const lineStart = line.index;
@@ -73,11 +115,24 @@ function segment(text: string): Segment[] {
   return out;
 }
 
-/** The same word, or one is the other with an ending (eigenvalue / eigenvalues, replace / replacement). */
+/** Words of the question written as code: with punctuation inside, like "round(0.5)", "on.exit", "R_LIBS". */
+function codeTokens(question: string): string[] {
+  const tokens = question.toLowerCase().match(/[^\s"'‘’“”]+/g) ?? [];
+  return [...new Set(tokens.map((t) => t.replace(/^[([{]+|[)\]},;:?!.]+$/g, '')).filter((t) => t.length >= 3 && /[\p{L}\p{N}][^\p{L}\p{N}\s]+[\p{L}\p{N}(]/u.test(t)))];
+}
+
+const SUFFIX = /(?:ations?|ments?|ities|ity|ings?|ions?|ed|es|ly|s)$/;
+
+/** The same word up to a common English ending (eigenvalues / eigenvalue, replacing / replace, equality / equal). */
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  return short.length >= 4 && long.startsWith(short) && long.length - short.length <= 4;
+  const [x, y] = [stem(a), stem(b)];
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.length >= 4 && long.startsWith(short) && long.length - short.length <= 2;
+}
+
+function stem(word: string): string {
+  return word.length > 5 ? word.replace(SUFFIX, '') : word;
 }
 
 function flatten(s: string): string {
