@@ -31,6 +31,8 @@ const { values: opts } = parseArgs({
     k: { type: 'string' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    // Writes each question's raw vector and keyword rankings (50 deep) to this file, for studying fusion.
+    'dump-legs': { type: 'string' },
     'time-limit-min': { type: 'string', default: '20' },
   },
 });
@@ -75,6 +77,7 @@ async function main() {
 
   const model = services.security.settings.get().embedModel;
   const vectors = await services.embedder.embed(file.questions.map((q) => q.question), model);
+  if (opts['dump-legs']) await dumpLegs(services, file.questions, vectors, model, opts['dump-legs']);
   const settings = settingsToCompare(config.retrieval);
   const rows: { setting: Setting; scores: Scores; results: QuestionResult[] }[] = [];
   for (const setting of settings) {
@@ -110,6 +113,25 @@ async function main() {
   };
   const saved = opts.json ? (fs.writeFileSync(opts.json, `${JSON.stringify(out, null, 2)}\n`), opts.json) : saveResults('eval', out);
   say(`figures saved to ${path.relative(process.cwd(), saved)}`);
+}
+
+/** Each leg's own ranking, 50 deep, with whether each hit is a right source. */
+async function dumpLegs(services: Services, questions: Question[], vectors: number[][], model: string, file: string) {
+  const depth = 50;
+  const out = [];
+  for (const [i, q] of questions.entries()) {
+    const [v, kw] = await Promise.all([
+      services.vectors.queryChunks(model, ['default'], vectors[i]!, depth),
+      services.keywords.search({ question: q.question, collectionIds: ['default'], limit: depth, maxDocShare: services.config.retrieval.keywordMaxDocShare }),
+    ]);
+    const rows = new Map(services.chunks.getReady([...v.map((h) => h.id), ...kw.map((h) => h.id)]).map((r) => [r.id, r]));
+    const right = (id: string) => {
+      const r = rows.get(id);
+      return r !== undefined && r.filename === q.document && (q.pages.length === 0 || (r.page !== null && q.pages.includes(r.page)));
+    };
+    out.push({ id: q.id, vector: v.map((h) => ({ id: h.id, distance: h.distance, right: right(h.id) })), keyword: kw.map((h) => ({ id: h.id, score: h.score, right: right(h.id) })) });
+  }
+  fs.writeFileSync(file, JSON.stringify(out));
 }
 
 async function startEmulator(): Promise<string> {
@@ -148,8 +170,8 @@ function settingsToCompare(r: { fusion: 'rrf' | 'weighted'; rrfK: number; vector
     { label: 'keyword only', options: { legs: 'keyword' } },
   ];
   const grid: Setting[] = [];
-  for (const rrfK of [2, 5, 10, 20, 60]) for (const w of [0.3, 0.4, 0.5, 0.6, 0.7]) grid.push({ label: `hybrid rrf k=${rrfK} w=${w}`, options: { legs: 'hybrid', fusion: 'rrf', rrfK, vectorWeight: w } });
-  for (const w of [0.3, 0.4, 0.5, 0.6, 0.7]) grid.push({ label: `hybrid weighted w=${w}`, options: { legs: 'hybrid', fusion: 'weighted', vectorWeight: w } });
+  for (const rrfK of [2, 5, 10, 20, 60]) for (const w of [0.1, 0.2, 0.3, 0.4, 0.5, 0.7]) grid.push({ label: `hybrid rrf k=${rrfK} w=${w}`, options: { legs: 'hybrid', fusion: 'rrf', rrfK, vectorWeight: w } });
+  for (const w of [0.1, 0.2, 0.3, 0.4, 0.5, 0.7]) grid.push({ label: `hybrid weighted w=${w}`, options: { legs: 'hybrid', fusion: 'weighted', vectorWeight: w } });
   const isConfigured = (s: Setting) => s.options.fusion === r.fusion && s.options.vectorWeight === r.vectorWeight && (r.fusion === 'weighted' || s.options.rrfK === r.rrfK);
   const configured = grid.find(isConfigured);
   if (configured) configured.isDefault = true;

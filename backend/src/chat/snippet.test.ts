@@ -10,7 +10,7 @@ describe('snippetFor', () => {
   });
 
   it('starts at the matching sentence of long prose and marks both cuts', () => {
-    const text = `${'Rivers flow to the sea and carry silt. '.repeat(12)}Lakes are deep and cold in winter. ${'Seas are salty and wide. '.repeat(20)}`;
+    const text = `${'Rivers flow to the sea and carry silt. '.repeat(12)}Lakes are deep and cold in winter. ${'Seas are salty and wide. '.repeat(40)}`;
     const snippet = snippetFor(text, 'how deep are lakes');
     assert.match(snippet, /^…Lakes are deep and cold in winter\. Seas/);
     assert.ok(snippet.endsWith('…'));

@@ -1,11 +1,11 @@
 import { contentWords } from '../retrieval/keywords.ts';
 
 /** Longest snippet, in characters (the cut marks not counted). */
-export const SNIPPET_MAX = 500;
+export const SNIPPET_MAX = 600;
 /** A line longer than this is split at sentence ends, then at words, so prose and tables are cut alike. */
 const SEGMENT_MAX = 160;
 /** Lines of context kept after a matching line. */
-const CONTEXT_AFTER = 2;
+const CONTEXT_AFTER = 1;
 const CUT = '…';
 
 interface Segment {
@@ -91,7 +91,9 @@ function segment(text: string): Segment[] {
     while (end > start && /\s/.test(text[end - 1]!)) end--;
     if (end > start) {
       const piece = text.slice(start, end);
-      out.push({ start, end, text: piece, words: contentWords(piece, 256) });
+      // Identifiers in code count as their parts too: testInstalledPackages -> test, installed, packages.
+      const parts = piece.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').replace(/_/g, ' ');
+      out.push({ start, end, text: piece, words: [...new Set([...contentWords(piece, 256), ...contentWords(parts, 256)])] });
     }
   };
   for (const line of text.matchAll(/[^\n]+/g)) {

@@ -41,6 +41,11 @@ export interface ChatDoneDto {
   cached: boolean;
   /** True when no relevant source was found and the model was not asked. */
   noSources: boolean;
+  /**
+   * Present when retrieved sources were not given to the model: the context budget
+   * (CONTEXT_BUDGET_CHARS) could not hold them with enough of their text each.
+   */
+  sourcesLeftOut?: { count: number; reason: 'context_budget' };
 }
 
 export interface ChatResponseDto extends ChatDoneDto {
