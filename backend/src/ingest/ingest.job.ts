@@ -6,7 +6,7 @@ import type { FileStore } from '../documents/file-store.ts';
 import type { Logger } from '../logger.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.ts';
-import { chunkDocument } from './chunk/chunk-text.ts';
+import { chunkDocumentYielding } from './chunk/chunk-text.ts';
 import type { Embedder } from './embedder.ts';
 import { PermanentIngestError } from './ingest.errors.ts';
 import { JOBS, type IngestProgress, type JobData } from './jobs.ts';
@@ -62,7 +62,7 @@ export function createIngestProcessor(deps: IngestDeps) {
     await report('parsing', 1, 1);
 
     const settings = deps.settings.get();
-    const pieces = chunkDocument(parsed, { size: settings.chunkSize, overlap: settings.chunkOverlap });
+    const pieces = await chunkDocumentYielding(parsed, { size: settings.chunkSize, overlap: settings.chunkOverlap });
     if (pieces.length === 0) throw new PermanentIngestError('no_text', 'no text could be extracted from this document');
     await report('chunking', pieces.length, pieces.length);
 
@@ -87,7 +87,7 @@ export function createIngestProcessor(deps: IngestDeps) {
     await vectors.deleteDocumentFrom(documentId, pieces.length);
 
     if (!documents.get(documentId)) return discard(documentId, log);
-    chunks.replaceForDocument(documentId, doc.collection_id, pieces);
+    await chunks.replaceForDocument(documentId, doc.collection_id, pieces);
     await report('indexing', pieces.length, pieces.length);
     documents.setStatus(documentId, 'ready', {
       stage: null,

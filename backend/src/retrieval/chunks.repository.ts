@@ -12,6 +12,9 @@ export interface ChunkRow {
   filename: string;
 }
 
+/** Chunks written in one transaction; small enough that one batch holds the event loop a few ms. */
+const WRITE_BATCH = 50;
+
 /** Chunk text and its FTS5 index. Every write is an upsert on `${documentId}:${index}`. */
 export function createChunksRepository(db: Db) {
   const upsert = db.prepare(
@@ -26,14 +29,26 @@ export function createChunksRepository(db: Db) {
     `SELECT COUNT(*) AS n FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid WHERE c.document_id = ?`,
   );
 
+  const upsertBatch = db.transaction((documentId: string, collectionId: string, chunks: Chunk[]) => {
+    for (const c of chunks) {
+      upsert.run({ id: chunkId(documentId, c.index), documentId, collectionId, index: c.index, page: c.page, heading: c.heading, text: c.text });
+    }
+  });
+
   return {
-    /** Writes a document's chunks and drops any beyond them (left by an earlier, longer run). */
-    replaceForDocument: db.transaction((documentId: string, collectionId: string, chunks: Chunk[]) => {
-      for (const c of chunks) {
-        upsert.run({ id: chunkId(documentId, c.index), documentId, collectionId, index: c.index, page: c.page, heading: c.heading, text: c.text });
+    /**
+     * Writes a document's chunks and drops any beyond them (left by an earlier, longer run), in
+     * transactions of WRITE_BATCH chunks with the event loop let go between them: the FTS5 index
+     * of a long manual takes seconds to write. Searches only read ready documents, and a document
+     * being (re)ingested is not ready, so nobody sees the rows half written.
+     */
+    async replaceForDocument(documentId: string, collectionId: string, chunks: Chunk[]): Promise<void> {
+      for (let start = 0; start < chunks.length; start += WRITE_BATCH) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        upsertBatch(documentId, collectionId, chunks.slice(start, start + WRITE_BATCH));
       }
       deleteFrom.run(documentId, chunks.length);
-    }),
+    },
     deleteForDocument: (documentId: string) => deleteFrom.run(documentId, 0).changes,
     countForDocument: (documentId: string) => count.get(documentId)!.n,
     /** FTS rows that point at this document's chunks (0 after delete). */
