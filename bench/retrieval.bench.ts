@@ -3,6 +3,7 @@
 //
 //   node bench/retrieval.bench.ts [--chunks 100000] [--keep] [--serial 300] [--concurrent 2000]
 //                                 [--concurrency 100] [--k 6] [--time-limit-min 90] [--skip-probes]
+//                                 [--keyword-max-df 0.2]
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ const { values: opts } = parseArgs({
     k: { type: 'string', default: '6' },
     'time-limit-min': { type: 'string', default: '90' },
     'skip-probes': { type: 'boolean', default: false },
+    // RETRIEVAL_KEYWORD_MAX_DF for this run (the product's default when absent).
+    'keyword-max-df': { type: 'string' },
   },
 });
 const num = (name: keyof typeof opts) => {
@@ -66,6 +69,7 @@ async function main() {
     LOG_LEVEL: 'silent',
     // Never called: the benchmark hands search() vectors it computed itself.
     OLLAMA_HOST: 'http://127.0.0.1:9',
+    ...(opts['keyword-max-df'] ? { RETRIEVAL_KEYWORD_MAX_DF: opts['keyword-max-df'] } : {}),
   });
   const services = createServices(config, createLogger(config));
   guard.onCleanup(async () => {
