@@ -147,7 +147,7 @@ async function ingest(services: Services, file: string) {
   await services.files.commit(temp);
   const documentId = randomUUID();
   const filename = path.basename(file);
-  services.documents.insert({ id: documentId, collectionId: 'default', sha256: temp.sha256, filename, kind: kindOf(filename), sizeBytes: temp.size, uploadedBy: null });
+  services.documents.insertUnlessDuplicate({ id: documentId, collectionId: 'default', sha256: temp.sha256, filename, kind: kindOf(filename), sizeBytes: temp.size, uploadedBy: null });
   const job = { id: documentId, data: { documentId }, updateProgress: async () => undefined } as unknown as Job<{ documentId: string }>;
   await services.ingest(job);
   const doc = services.documents.get(documentId);

@@ -27,7 +27,7 @@ describe('keyword search', () => {
     file = path.join(dir, 'app.db');
     db = openDatabase(file);
     const documents = createDocumentsRepository(db);
-    documents.insert({ id: DOC, collectionId: 'default', sha256: 'a'.repeat(64), filename: 'pumps.pdf', kind: 'pdf', sizeBytes: 1, uploadedBy: null });
+    documents.insertUnlessDuplicate({ id: DOC, collectionId: 'default', sha256: 'a'.repeat(64), filename: 'pumps.pdf', kind: 'pdf', sizeBytes: 1, uploadedBy: null });
     await createChunksRepository(db).replaceForDocument(DOC, 'default', TEXTS.map((text, index) => ({ index, text, page: index + 1, heading: null })));
     documents.setStatus(DOC, 'ready', { stage: null, progress: 100, pageCount: 100, chunkCount: 100, embeddingModel: 'm', error: null });
     pool = createKeywordSearcher(db, file, 2);
