@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UploadRequest } from '../../api/upload.ts';
-import { ValidationError } from '../../api/errors.ts';
+import { UnsupportedMediaTypeError, ValidationError } from '../../api/errors.ts';
 import { createUploadQueue } from './uploadQueue.ts';
 
 function deferredUploads() {
@@ -38,6 +38,17 @@ describe('upload queue', () => {
     await flush();
     expect(queue.get()[0]).toMatchObject({ phase: 'uploading', loaded: 4, total: 10 });
     expect(queue.get()[1]).toMatchObject({ phase: 'failed', error: 'This type of file is not accepted' });
+  });
+
+  it('never alters the file name an error message starts with', async () => {
+    const { running, upload } = deferredUploads();
+    const queue = createUploadQueue(upload, 3);
+    queue.add([file('notes.xlsx'), file('notes'), file('q3 report.pdf')], 'default');
+    running[0]!.reject(new UnsupportedMediaTypeError(415, 'unsupported', 'notes.xlsx: xlsx files are not supported'));
+    running[1]!.reject(new UnsupportedMediaTypeError(415, 'unsupported', 'notes is empty'));
+    running[2]!.reject(new UnsupportedMediaTypeError(415, 'unsupported', 'q3 report.pdf is not a PDF: no header'));
+    await flush();
+    expect(queue.get().map((i) => i.error)).toEqual(['notes.xlsx: xlsx files are not supported', 'notes is empty', 'q3 report.pdf is not a PDF: no header']);
   });
 
   it('cancels a running upload by aborting its request', async () => {

@@ -56,7 +56,7 @@ export function createUploadQueue(upload: Upload, concurrency = 3) {
       patch(key, { phase: 'stored', loaded: file.size, documentId: doc?.id ?? null, duplicate: doc?.duplicate ?? false });
     } catch (err) {
       const cancelled = (err as Error)?.name === 'AbortError';
-      patch(key, { phase: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : describeError(err) });
+      patch(key, { phase: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : describeError(err, [file.name]) });
     } finally {
       controllers.delete(key);
       files.delete(key);
