@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import { makePdf } from '../../backend/test/support/fixtures.ts';
 import { signIn, startDashboard, type Dashboard } from './harness.ts';
+import { horizontalOverflow } from './page-helpers.ts';
 
 const FILLER = 'This page describes general background that has nothing to do with the question at hand. '.repeat(6);
 const DESKTOP = { width: 1366, height: 900 };
@@ -10,6 +11,22 @@ const PHONE = { width: 390, height: 844 };
 
 async function pdfFile(name: string, text: string) {
   return { name, mimeType: 'application/pdf', buffer: await makePdf([`${text}\n${FILLER}`]) };
+}
+
+/** Where the documents table, its scrolling box and its Delete buttons end, and the sizes that take more than one line. */
+function tableLayout(page: Page) {
+  return page.evaluate(() => {
+    const right = (sel: string) => document.querySelector(sel)!.getBoundingClientRect().right;
+    const deletes = [...document.querySelectorAll('.documents-table .actions-cell .button-danger-ghost')].map((b) => b.getBoundingClientRect().right);
+    const wrappedSizes = [...document.querySelectorAll('.documents-table td[data-label="Size"]')]
+      .filter((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return range.getClientRects().length > 1;
+      })
+      .map((cell) => cell.textContent);
+    return { wrapRight: right('.table-wrap'), tableRight: right('.documents-table'), deleteRight: Math.max(...deletes), wrappedSizes };
+  });
 }
 
 /** The texts the upload rows show, by file name. */
@@ -84,6 +101,32 @@ describe('the dashboard for daily use, in a real browser', () => {
     await page.getByTestId('upload-row').nth(4).waitFor();
     assert.equal(await page.locator('[data-testid="document-row"]').count(), 5);
     await page.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+
+  it('fits the documents table in 1366 px: no sideways scrolling, the Delete column whole, sizes on one line', async () => {
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.getByTestId('file-input').setInputFiles([
+      await pdfFile('Quarterly financial statements and auditor remarks 2025 (final, signed).pdf', 'The quarterly statements.'),
+      { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2048, 7)]) },
+    ]);
+    await page.locator('[data-testid="document-row"][data-status="failed"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="document-row"][data-status="ready"]', { hasText: 'Quarterly' }).waitFor({ timeout: 60_000 });
+    const layout = await tableLayout(page);
+    await d.screenshot(page, 'documents-1366');
+    assert.equal(await horizontalOverflow(page), 0, 'the documents page scrolls sideways at 1366 px');
+    assert.ok(layout.tableRight <= layout.wrapRight + 0.5, `the table is wider than its box: ${JSON.stringify(layout)}`);
+    assert.ok(layout.deleteRight <= layout.wrapRight + 0.5, `a Delete button is clipped: ${JSON.stringify(layout)}`);
+    assert.deepEqual(layout.wrappedSizes, [], 'sizes wrap onto two lines');
+    await page.context().close();
+
+    const phone = await d.newPage(PHONE);
+    await signIn(phone, d);
+    await phone.locator('[data-testid="document-row"][data-status="failed"]').waitFor();
+    assert.equal(await horizontalOverflow(phone), 0, 'the documents page scrolls sideways at 390 px');
+    await d.screenshot(phone, 'documents-390');
+    await phone.context().close();
     assert.deepEqual(d.pageErrors, []);
   });
 });
