@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page, Route } from 'playwright-core';
+import type { ChatResponseDto } from '../../backend/src/contracts/chat.ts';
 import { makePdf } from '../../backend/test/support/fixtures.ts';
+import { upload } from '../../backend/test/support/stack.ts';
 import { signIn, startDashboard, type Dashboard } from './harness.ts';
 import { horizontalOverflow } from './page-helpers.ts';
 
@@ -26,6 +28,21 @@ function tableLayout(page: Page) {
       })
       .map((cell) => cell.textContent);
     return { wrapRight: right('.table-wrap'), tableRight: right('.documents-table'), deleteRight: Math.max(...deletes), wrappedSizes };
+  });
+}
+
+/** Asks a question through the API (not streamed) as the admin; the answer as the server stored it. */
+async function askApi(d: Dashboard, question: string): Promise<ChatResponseDto> {
+  const res = await d.stack.fetch('/api/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question, stream: false }) });
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()) as ChatResponseDto;
+}
+
+/** The accessible name of the focused element, roughly: its aria-label or its text. */
+function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as unknown as { getAttribute(n: string): string | null; textContent: string | null } | null;
+    return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim();
   });
 }
 
@@ -126,6 +143,91 @@ describe('the dashboard for daily use, in a real browser', () => {
     await phone.locator('[data-testid="document-row"][data-status="failed"]').waitFor();
     assert.equal(await horizontalOverflow(phone), 0, 'the documents page scrolls sideways at 390 px');
     await d.screenshot(phone, 'documents-390');
+    await phone.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+
+  it('opens the chat with the question box focused, one tab stop for the conversation list, arrows inside it', async () => {
+    // Five conversations to move through, over the five reports uploaded above.
+    for (const n of ['one', 'two', 'three', 'four', 'five']) await askApi(d, `What does the ${n} report say?`);
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.goto('/chat');
+    await page.getByRole('textbox', { name: 'Your question' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent !== undefined && (document.activeElement as unknown as { id: string }).id === 'question');
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('link').nth(4).waitFor();
+    const stops = await list.evaluate((nav) => [...(nav as unknown as BrowserElement).querySelectorAll('.conversation-list a, .conversation-list button')].filter((e) => (e as unknown as { tabIndex: number }).tabIndex >= 0).length);
+    assert.equal(stops, 1, 'the conversation list should be one tab stop');
+
+    // From the question box backwards: one stop for the list, then the New button.
+    await page.keyboard.press('Shift+Tab');
+    const first = await focusedName(page);
+    assert.match(first, /What does the five report say/);
+    await page.keyboard.press('ArrowDown');
+    assert.match(await focusedName(page), /What does the four report say/);
+    await page.keyboard.press('ArrowRight');
+    assert.match(await focusedName(page), /^Rename What does the four report say/);
+    await page.keyboard.press('ArrowRight');
+    assert.match(await focusedName(page), /^Delete What does the four report say/);
+    await page.keyboard.press('End');
+    assert.match(await focusedName(page), /What does the one report say/);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focusedName(page), 'New');
+    // The list remembers where it was left: Tab comes back to that conversation, and again leaves it in one step.
+    await page.keyboard.press('Tab');
+    assert.match(await focusedName(page), /What does the one report say/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await page.waitForFunction(() => (document.activeElement as unknown as { id: string } | null)?.id === 'question');
+    await d.screenshot(page, 'chat-keyboard');
+    await page.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+
+  it('says "Ask in: All collections" for a new chat and an existing one, and numbers the citation chips by what is shown', async () => {
+    // A question whose best source is not the first one retrieved: the model cites it as [2] or later.
+    const res = await upload(d.stack, [
+      { name: 'ferry.txt', bytes: 'The harbour ferry timetable lists departures for the island ferry. The ferry leaves the harbour. Ferry ferry harbour.' },
+      { name: 'notes.txt', bytes: 'General notes about the weekly schedule of the office, the weekly meeting and the weekly plan of the team for the week.' },
+    ]);
+    for (const doc of res.body.documents!) await d.stack.waitForStatus(doc.id, ['ready']);
+    const candidates = ['What is the weekly office plan for the ferry harbour?', 'weekly team plan for the harbour ferry', 'When does the weekly ferry leave the office?'];
+    let late: ChatResponseDto | undefined;
+    for (const q of candidates) {
+      const answer = await askApi(d, q);
+      if (answer.citations.length > 0 && answer.citations.every((c) => c.n > 1)) {
+        late = answer;
+        break;
+      }
+    }
+    assert.ok(late, 'no answer cited a source numbered above 1: the case is not exercised');
+    const modelNumbers = late.citations.map((c) => c.n);
+
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.goto('/chat');
+    const picker = page.locator('.picker-button');
+    assert.equal((await picker.textContent())?.trim(), 'Ask in: All collections');
+    await page.goto(`/chat/${late.conversationId}`);
+    const answer = page.locator('article[data-phase="done"]').last();
+    await answer.waitFor();
+    assert.equal((await picker.textContent())?.trim(), 'Ask in: All collections', 'the same scope reads differently once the conversation exists');
+    const chips = await answer.locator('.markdown .cite-chip').allTextContents();
+    assert.deepEqual(chips, modelNumbers.map((_, i) => String(i + 1)), `the model cited ${modelNumbers.join(', ')}`);
+    assert.match((await answer.getByRole('list', { name: 'Cited sources' }).textContent()) ?? '', /^1/);
+    await answer.getByRole('button', { name: 'Source 1' }).click();
+    await page.getByRole('complementary', { name: 'Source 1' }).waitFor();
+    await d.screenshot(page, 'chat-citation-numbers');
+    await page.context().close();
+
+    const phone = await d.newPage(PHONE);
+    await signIn(phone, d);
+    await phone.goto(`/chat/${late.conversationId}`);
+    await phone.locator('article[data-phase="done"]').waitFor();
+    assert.equal(await horizontalOverflow(phone), 0, 'the chat scrolls sideways at 390 px');
+    assert.equal((await phone.locator('.picker-button').textContent())?.trim(), 'Ask in: All collections');
+    await d.screenshot(phone, 'chat-390');
     await phone.context().close();
     assert.deepEqual(d.pageErrors, []);
   });

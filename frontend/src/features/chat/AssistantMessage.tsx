@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { SourceDto } from '@contracts/chat.ts';
+import { numberShownSources } from './citationNumbers.ts';
 import { Markdown } from './Markdown.tsx';
 import { ChatFailureNotice, NoSourcesNotice } from './ChatNotice.tsx';
 import type { ChatFailure } from './useChatStream.ts';
@@ -9,13 +10,14 @@ export type AnswerPhase = 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed
 interface AssistantMessageProps {
   text: string;
   phase: AnswerPhase;
-  /** Sources the chips in the text may point at. */
+  /** Sources the chips in the text may point at, numbered as the model cites them. */
   sources: SourceDto[];
   /** The sources the answer cites, listed under it (null while streaming). */
   cited: SourceDto[] | null;
   noSources?: boolean;
   failure?: ChatFailure | null;
-  onCite: (n: number) => void;
+  /** A chip or a listed source was clicked: the sources as shown (numbered 1, 2, 3…) and the one chosen. */
+  onCite: (shown: SourceDto[], n: number) => void;
 }
 
 /**
@@ -25,6 +27,9 @@ interface AssistantMessageProps {
 export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite }: AssistantMessageProps) {
   const [copied, setCopied] = useState(false);
   const streaming = phase === 'waiting' || phase === 'streaming';
+  // Chips and the list count what is shown, in the order the text cites it: 1, 2… never a lone [6].
+  const { shown, number } = numberShownSources(text, cited ?? sources);
+  const handleCite = (n: number) => onCite(shown, n);
 
   async function handleCopy() {
     try {
@@ -45,18 +50,18 @@ export function AssistantMessage({ text, phase, sources, cited, noSources, failu
             Searching your documents…
           </p>
         )}
-        {text && !noSources && <Markdown text={text} sources={sources.map((s) => s.n)} onCite={onCite} />}
+        {text && !noSources && <Markdown text={text} sources={number} onCite={handleCite} />}
         {noSources && <NoSourcesNotice />}
         {failure && <ChatFailureNotice failure={failure} />}
         {phase === 'stopped' && <p className="message-note">Stopped. The answer above is incomplete.</p>}
       </div>
       {!streaming && text && !noSources && (
         <footer className="message-footer">
-          {cited && cited.length > 0 && (
+          {cited && shown.length > 0 && (
             <ul className="cited-list" aria-label="Cited sources">
-              {cited.map((s) => (
+              {shown.map((s) => (
                 <li key={s.n}>
-                  <button type="button" className="cited-source" onClick={() => onCite(s.n)}>
+                  <button type="button" className="cited-source" onClick={() => handleCite(s.n)}>
                     <span className="cite-chip cite-chip-static" aria-hidden="true">
                       {s.n}
                     </span>

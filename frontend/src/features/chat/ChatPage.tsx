@@ -115,6 +115,7 @@ export default function ChatPage() {
           busy={stream.busy}
           waitSeconds={waitSeconds}
           maxLength={QUESTION_MAX}
+          focusKey={conversationId ?? 'new'}
           picker={<CollectionPicker collections={collections.data ?? []} value={chosen} onChange={setChosen} />}
         />
       </section>

@@ -44,7 +44,7 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
             sources={m.citations}
             cited={m.citations}
             failure={m.status === 'failed' ? { kind: 'other', message: 'This answer failed before it was complete.' } : null}
-            onCite={(n) => onCite(m.citations, n)}
+            onCite={onCite}
           />
         ),
       )}
@@ -58,7 +58,7 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
             cited={pending.citations}
             noSources={pending.noSources}
             failure={pending.failure}
-            onCite={(n) => onCite(pending.sources, n)}
+            onCite={onCite}
           />
         </>
       )}
