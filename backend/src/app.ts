@@ -35,7 +35,7 @@ export function createApp(services: Services): express.Express {
   api.use(cors(config.http.allowedOrigins));
   api.use(express.json({ limit: '64kb', strict: true }), rejectPrototypeKeys);
   api.use(securityRouter(security, { listModels: async () => (await services.llm.status()).models.map((m) => m.name) }));
-  api.use('/documents', documentsRouter({ service: services.documentsService, upload: uploadMiddleware(config, services.files), authenticate }));
+  api.use('/documents', documentsRouter({ service: services.documentsService, fileLinks: services.fileLinks, upload: uploadMiddleware(config, services.files), authenticate }));
   api.use('/collections', collectionsRouter({ collections: services.collections, authenticate }));
   api.use('/admin', adminRouter(services, authenticate));
   api.use(chatRouter({ config, chat: services.chat, conversations: services.conversations, authenticate, limits: security.limits }));

@@ -1,4 +1,5 @@
 import { loadOrCreateSecret } from './auth/auth.tokens.ts';
+import { createFileLinks } from './documents/file-links.ts';
 import { createSecurity } from './auth/security.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
@@ -45,13 +46,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const conversations = createConversationsRepository(db);
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
-  const security = createSecurity({
-    config,
-    db,
-    redis,
-    logger: scoped(logger, 'http'),
-    jwtSecret: config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir),
-  });
+  const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
+  const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
+  const fileLinks = createFileLinks(jwtSecret);
   const { settings, audit } = security;
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, logger: scoped(logger, 'llm') });
@@ -103,6 +100,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     embedder,
     retrieval,
     documentsService,
+    fileLinks,
     chat,
     ingest,
     health,

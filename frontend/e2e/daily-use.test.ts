@@ -217,8 +217,12 @@ describe('the dashboard for daily use, in a real browser', () => {
     assert.deepEqual(chips, modelNumbers.map((_, i) => String(i + 1)), `the model cited ${modelNumbers.join(', ')}`);
     assert.match((await answer.getByRole('list', { name: 'Cited sources' }).textContent()) ?? '', /^1/);
     await answer.getByRole('button', { name: 'Source 1' }).click();
-    await page.getByRole('complementary', { name: 'Source 1' }).waitFor();
+    const panel = page.getByRole('complementary', { name: 'Source 1' });
+    await panel.waitFor();
     await d.screenshot(page, 'chat-citation-numbers');
+    // The original comes under its own name; a text file downloads rather than opening as a page.
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: /^Open notes\.txt/ }).click()]);
+    assert.equal(download.suggestedFilename(), 'notes.txt');
     await page.context().close();
 
     const phone = await d.newPage(PHONE);

@@ -43,6 +43,18 @@ export const uploadFieldsSchema = z.strictObject({
 // Any id that is not a document's is simply not found (404), whatever its shape.
 export const documentIdParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
 
+/** The query of a signed link to a document's original file. */
+export const fileLinkQuerySchema = z.strictObject({
+  expires: z.coerce.number().int().min(0),
+  signature: z.string().min(1).max(100),
+});
+
+/** A link a browser tab can open without a token: the original file, named, for a few minutes. */
+export interface FileLinkDto {
+  url: string;
+  expiresAt: string;
+}
+
 export interface DocumentListDto {
   items: DocumentDto[];
   total: number;

@@ -110,9 +110,14 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
 
     /** Where the original upload of a document is, and how to serve it. */
     originalFile(id: string, principal: Principal) {
-      const doc = requireDocument(id, principal);
-      if (!files.exists(doc.sha256)) throw new NotFoundError('the original file of this document is missing');
-      return { path: files.pathFor(doc.sha256), filename: doc.filename, kind: doc.kind, mimeType: mimeTypeOf(doc.kind) };
+      return storedFile(requireDocument(id, principal));
+    },
+
+    /** The original file behind a signed file link: access was checked when the link was issued. */
+    linkedFile(id: string) {
+      const doc = documents.get(id);
+      if (!doc) throw new NotFoundError('document not found');
+      return storedFile(doc);
     },
 
     /** Removes a document everywhere: its job, its vectors, its FTS rows, its row, and its file if unused. */
@@ -158,6 +163,11 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   function markDeferred(id: string): void {
     deps.logger.warn({ documentId: id }, 'Redis did not confirm the ingest job; the document waits for the sweep');
     documents.setStatus(id, 'queued', { stage: 'waiting', error: { code: 'redis_unavailable', message: 'stored safely; processing starts when Redis is reachable again', retryable: true } });
+  }
+
+  function storedFile(doc: { sha256: string; filename: string; kind: DocumentKind }) {
+    if (!files.exists(doc.sha256)) throw new NotFoundError('the original file of this document is missing');
+    return { path: files.pathFor(doc.sha256), filename: doc.filename, kind: doc.kind, mimeType: mimeTypeOf(doc.kind) };
   }
 
   // A document in a collection the caller may not read is as absent as one that never existed.
