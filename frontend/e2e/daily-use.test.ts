@@ -46,6 +46,12 @@ function focusedName(page: Page): Promise<string> {
   });
 }
 
+/** The admin's display name, as the users list has it. */
+async function adminName(d: Dashboard): Promise<string> {
+  const users = (await (await d.stack.fetch('/api/v1/admin/users?limit=200')).json()) as { items: { email: string; name: string }[] };
+  return users.items.find((u) => u.email === d.admin.email)!.name;
+}
+
 /** The texts the upload rows show, by file name. */
 async function uploadStates(page: Page): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -232,6 +238,50 @@ describe('the dashboard for daily use, in a real browser', () => {
     assert.equal(await horizontalOverflow(phone), 0, 'the chat scrolls sideways at 390 px');
     assert.equal((await phone.locator('.picker-button').textContent())?.trim(), 'Ask in: All collections');
     await d.screenshot(phone, 'chat-390');
+    await phone.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+
+  it('shows the audit log and the status page in words, with names for ids, and filters the log by action, person and day', async () => {
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.goto('/admin/audit');
+    const rows = page.getByTestId('audit-row');
+    await rows.first().waitFor();
+    const table = (await page.locator('.audit-table').textContent()) ?? '';
+    assert.doesNotMatch(table, /auth\.sign_in|document\.uploaded|collectionId|sizeBytes|[{}"]/, 'code names or raw JSON in the audit log');
+    assert.doesNotMatch(table, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, 'a UUID where a name should be');
+    assert.match(table, /Signed in/);
+
+    const filters = page.getByRole('form', { name: 'Filter the audit log' });
+    await filters.getByLabel('Action').selectOption({ label: 'Uploaded document' });
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-row"] th')].every((th) => th.textContent === 'Uploaded document'));
+    const uploaded = page.getByTestId('audit-row').filter({ hasText: 'notes.txt' });
+    assert.match((await uploaded.textContent()) ?? '', /Collection:\s*Default.*Size:\s*\d+ B/);
+    await filters.getByLabel('Person').selectOption({ label: `${(await adminName(d))} (${d.admin.email})` });
+    assert.ok((await rows.count()) > 0);
+    for (const who of await page.locator('[data-testid="audit-row"] td[data-label="Who"]').allTextContents()) assert.equal(who, d.admin.email);
+    await filters.getByLabel('To').fill('2020-01-01');
+    await page.getByText('Nothing matches these filters.').waitFor();
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-row"] th')].some((th) => th.textContent === 'Signed in'));
+    await d.screenshot(page, 'admin-audit');
+
+    await page.goto('/status');
+    await page.getByTestId('dependency-ollama').getByText('Healthy', { exact: true }).waitFor();
+    const status = (await page.locator('#main').textContent()) ?? '';
+    assert.doesNotMatch(status, /freeBytes|totalBytes|chatModel|embedModel|\bdelayed\b/);
+    assert.match(status, /Chat model.*Embedding model/);
+    assert.match(status, /Free space/);
+    await d.screenshot(page, 'status');
+    await page.context().close();
+
+    const phone = await d.newPage(PHONE);
+    await signIn(phone, d);
+    await phone.goto('/admin/audit');
+    await phone.getByTestId('audit-row').first().waitFor();
+    assert.equal(await horizontalOverflow(phone), 0, 'the audit log scrolls sideways at 390 px');
+    await d.screenshot(phone, 'admin-audit-390');
     await phone.context().close();
     assert.deepEqual(d.pageErrors, []);
   });
