@@ -34,7 +34,7 @@ export function createApp(services: Services): express.Express {
   const api = express.Router();
   api.use(cors(config.http.allowedOrigins));
   api.use(express.json({ limit: '64kb', strict: true }), rejectPrototypeKeys);
-  api.use(securityRouter(security, { listModels: async () => (await services.llm.status()).models.map((m) => m.name) }));
+  api.use(securityRouter(security, { listModels: () => services.llm.models() }));
   api.use('/documents', documentsRouter({ service: services.documentsService, fileLinks: services.fileLinks, upload: uploadMiddleware(config, services.files), authenticate }));
   api.use('/collections', collectionsRouter({ collections: services.collections, authenticate }));
   api.use('/admin', adminRouter(services, authenticate));

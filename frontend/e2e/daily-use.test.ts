@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page, Route } from 'playwright-core';
+import type { ModelsDto } from '../../backend/src/contracts/admin.ts';
 import type { ChatResponseDto } from '../../backend/src/contracts/chat.ts';
 import { makePdf } from '../../backend/test/support/fixtures.ts';
 import { upload } from '../../backend/test/support/stack.ts';
@@ -283,6 +284,25 @@ describe('the dashboard for daily use, in a real browser', () => {
     assert.equal(await horizontalOverflow(phone), 0, 'the audit log scrolls sideways at 390 px');
     await d.screenshot(phone, 'admin-audit-390');
     await phone.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+
+  it('offers only embedding models for embeddings and only chat models for answers', async () => {
+    const { models } = (await (await d.stack.fetch('/api/v1/admin/models')).json()) as ModelsDto;
+    const chat = models.filter((m) => m.capabilities?.includes('completion')).map((m) => m.name);
+    const embedding = models.filter((m) => m.capabilities?.includes('embedding')).map((m) => m.name);
+    assert.ok(chat.length > 0 && embedding.length > 0, JSON.stringify(models));
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.goto('/admin/settings');
+    const full = (name: string) => (name.includes(':') ? name : `${name}:latest`);
+    const options = async (label: string) =>
+      (await page.getByLabel(label, { exact: true }).locator('option').evaluateAll((list) => list.map((o) => (o as unknown as { value: string }).value))).map(full);
+    await page.getByLabel('Chat model', { exact: true }).locator('option').first().waitFor({ state: 'attached' });
+    assert.deepEqual((await options('Chat model')).sort(), chat.map(full).sort());
+    assert.deepEqual((await options('Embedding model')).sort(), embedding.map(full).sort());
+    await d.screenshot(page, 'admin-settings-models');
+    await page.context().close();
     assert.deepEqual(d.pageErrors, []);
   });
 });

@@ -85,5 +85,6 @@ export interface SystemStatusDto {
 
 /** GET /api/v1/admin/models: what Ollama has, to pick the chat and embedding models from. */
 export interface ModelsDto {
-  models: { name: string; sizeBytes: number | null; family: string | null }[];
+  /** `capabilities` as Ollama reports them ("completion", "embedding"…), null when it does not say. */
+  models: { name: string; sizeBytes: number | null; family: string | null; capabilities: string[] | null }[];
 }
