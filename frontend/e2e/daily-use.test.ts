@@ -305,4 +305,29 @@ describe('the dashboard for daily use, in a real browser', () => {
     await page.context().close();
     assert.deepEqual(d.pageErrors, []);
   });
+
+  it('logs no error on a signed-out first load, and a reload keeps a signed-in person signed in', async () => {
+    const page = await d.newPage(DESKTOP);
+    const consoleErrors: string[] = [];
+    const failed: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) failed.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`);
+    });
+    await page.goto('/documents');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.deepEqual(consoleErrors, [], 'a signed-out first load logged errors');
+    assert.deepEqual(failed, []);
+
+    await signIn(page, d);
+    await page.reload();
+    await page.getByRole('banner').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign in' }).count(), 0, 'the reload lost the session');
+    await page.context().close();
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(failed, []);
+    assert.deepEqual(d.pageErrors, []);
+  });
 });

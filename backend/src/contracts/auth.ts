@@ -35,6 +35,9 @@ export interface SessionDto {
   user: UserDto;
 }
 
+/** POST /auth/session: the session the refresh cookie restores, or that there is none (an expected state, not an error). */
+export type RestoredSessionDto = ({ signedIn: true } & SessionDto) | { signedIn: false };
+
 export const createUserRequestSchema = z.strictObject({
   email,
   name: z.string().trim().min(1).max(100),
