@@ -38,6 +38,11 @@ export interface SessionDto {
 /** POST /auth/session: the session the refresh cookie restores, or that there is none (an expected state, not an error). */
 export type RestoredSessionDto = ({ signedIn: true } & SessionDto) | { signedIn: false };
 
+/** POST /api/v1/admin/users/:id/unlock: the account's sign-in lockouts are lifted; says whether there were any. */
+export interface UnlockResultDto {
+  wasLocked: boolean;
+}
+
 export const createUserRequestSchema = z.strictObject({
   email,
   name: z.string().trim().min(1).max(100),

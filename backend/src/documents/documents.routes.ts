@@ -14,6 +14,7 @@ export function documentsRouter(deps: { service: DocumentsService; fileLinks: Fi
   const router = Router();
   const read = requirePermission('documents:read');
   const write = requirePermission('documents:write');
+  const remove = requirePermission('documents:delete');
   const caller = (req: Parameters<RequestHandler>[0]) => ({ principal: principalOf(req), ip: actorContext(req).ip });
 
   // A signed link opened in a tab, which carries no token: the signature is the credential.
@@ -58,7 +59,7 @@ export function documentsRouter(deps: { service: DocumentsService; fileLinks: Fi
     res.json({ url, expiresAt: new Date(expires * 1000).toISOString() } satisfies FileLinkDto);
   });
 
-  router.delete('/:id', write, async (req, res) => {
+  router.delete('/:id', remove, async (req, res) => {
     const { id } = parseInput(documentIdParamsSchema, req.params, 'document id');
     await service.remove(id, caller(req));
     res.status(204).end();
