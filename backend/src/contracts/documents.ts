@@ -55,6 +55,27 @@ export interface FileLinkDto {
   expiresAt: string;
 }
 
+/** `/documents/:id/chunks?limit&offset`. */
+export const listChunksQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** One chunk of a document: its text as the model sees it, and the page it starts on. */
+export interface DocumentChunkDto {
+  index: number;
+  page: number | null;
+  heading: string | null;
+  text: string;
+}
+
+export interface DocumentChunksDto {
+  items: DocumentChunkDto[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
 export interface DocumentListDto {
   items: DocumentDto[];
   total: number;

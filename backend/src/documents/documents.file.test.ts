@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentDto, FileLinkDto } from '../contracts/documents.ts';
+import type { DocumentChunksDto, DocumentDto, FileLinkDto } from '../contracts/documents.ts';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
 import { createFileLinks, FILE_LINK_TTL_S } from './file-links.ts';
@@ -72,5 +72,31 @@ describe('original files', () => {
     assert.equal(links.verify('doc-1', expires, signature, now + (FILE_LINK_TTL_S - 1) * 1000), true);
     assert.equal(links.verify('doc-1', expires, signature, now + (FILE_LINK_TTL_S + 1) * 1000), false);
     assert.equal(createFileLinks('y'.repeat(32)).verify('doc-1', expires, signature, now), false, 'another server secret');
+  });
+
+  it("lists a document's chunks in order with their pages, and answers 404 for one that is not there", async () => {
+    const multi = await upload(stack, [{ name: 'pages.pdf', bytes: await makePdf(['Alpha page text about harbours.', 'Beta page text about glaciers.', 'Gamma page text about volcanoes.']) }]);
+    const doc = await stack.waitForStatus(multi.body.documents![0]!.id, ['ready']);
+    const res = await stack.fetch(`/api/v1/documents/${doc.id}/chunks?limit=2`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as DocumentChunksDto;
+    assert.equal(body.total, doc.chunkCount);
+    assert.deepEqual(body.items.map((c) => c.index), [0, 1].slice(0, Math.min(2, body.total)));
+    const all = (await (await stack.fetch(`/api/v1/documents/${doc.id}/chunks?limit=200`)).json()) as DocumentChunksDto;
+    assert.equal(all.items[0]!.page, 1);
+    assert.ok(all.items.every((c, i) => i === 0 || c.page! >= all.items[i - 1]!.page!), 'pages go backwards');
+    assert.match(all.items.map((c) => c.text).join(' '), /Alpha.*Beta.*Gamma/s);
+    assert.equal((await stack.fetch(`/api/v1/documents/${doc.id}/chunks?limit=0`)).status, 400);
+    assert.equal((await stack.fetch(`/api/v1/documents/does-not-exist/chunks`)).status, 404);
+  });
+
+  it('processes a ready document again from its stored original', async () => {
+    const before = await stack.waitForStatus(pdf.id, ['ready']);
+    const res = await stack.fetch(`/api/v1/documents/${pdf.id}/retry`, { method: 'POST' });
+    assert.equal(res.status, 202, await res.clone().text());
+    const after = await stack.waitForStatus(pdf.id, ['ready', 'failed']);
+    assert.equal(after.status, 'ready');
+    assert.equal(after.chunkCount, before.chunkCount);
+    assert.ok(after.readyAt! >= before.readyAt!, 'it was not processed again');
   });
 });

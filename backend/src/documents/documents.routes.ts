@@ -1,7 +1,7 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { requirePermission } from '../auth/permissions.ts';
 import { actorContext, principalOf } from '../auth/principal.ts';
-import { documentIdParamsSchema, fileLinkQuerySchema, listDocumentsQuerySchema, type FileLinkDto } from '../contracts/documents.ts';
+import { documentIdParamsSchema, fileLinkQuerySchema, listChunksQuerySchema, listDocumentsQuerySchema, type FileLinkDto } from '../contracts/documents.ts';
 import { UnauthorizedError } from '../http/errors.ts';
 import type { FileLinks } from './file-links.ts';
 import { parseInput } from '../http/validate.ts';
@@ -44,6 +44,12 @@ export function documentsRouter(deps: { service: DocumentsService; fileLinks: Fi
 
   // The original upload. Only PDFs open inline (for #page=N links); anything else downloads, and
   // the sandbox CSP keeps an uploaded HTML file from running as part of this site.
+  router.get('/:id/chunks', read, (req, res) => {
+    const { id } = parseInput(documentIdParamsSchema, req.params, 'document id');
+    const { limit, offset } = parseInput(listChunksQuerySchema, req.query, 'query');
+    res.json(service.chunks(id, principalOf(req), limit, offset));
+  });
+
   router.get('/:id/file', read, (req, res) => {
     const { id } = parseInput(documentIdParamsSchema, req.params, 'document id');
     sendOriginal(res, service.originalFile(id, principalOf(req)));
