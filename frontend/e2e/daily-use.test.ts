@@ -330,4 +330,48 @@ describe('the dashboard for daily use, in a real browser', () => {
     assert.deepEqual(failed, []);
     assert.deepEqual(d.pageErrors, []);
   });
+
+  it('opens a document page: details, history, chunks with pages, the original at a page, re-process and delete', async () => {
+    const res = await upload(d.stack, [{ name: 'atlas.pdf', bytes: await makePdf([`Harbour charts. ${FILLER}`, `Glacier maps. ${FILLER}`, `Volcano surveys. ${FILLER}`]) }]);
+    const { id } = await d.stack.waitForStatus(res.body.documents![0]!.id, ['ready']);
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.getByRole('link', { name: 'atlas.pdf' }).click();
+    await page.waitForURL(new RegExp(`/documents/${id}$`));
+    await page.getByRole('heading', { name: 'atlas.pdf', level: 1 }).waitFor();
+    const details = (await page.locator('.document-meta').textContent()) ?? '';
+    assert.match(details, /Pages3/);
+    assert.match((await page.locator('.document-history').textContent()) ?? '', /Uploaded by .*Ready to be asked/);
+    const chunk = page.getByTestId('chunk').filter({ hasText: 'Glacier maps' }).first();
+    await chunk.waitFor();
+    assert.match((await chunk.locator('.chunk-head').textContent()) ?? '', /page 2/);
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), chunk.getByRole('button', { name: 'Open at page 2' }).click()]);
+    await tab.waitForURL(/\/file\/atlas\.pdf\?.*#page=2$/);
+    await tab.close();
+    assert.equal(await horizontalOverflow(page), 0);
+    await d.screenshot(page, 'document-page');
+
+    const readyBefore = (await (await d.stack.fetch(`/api/v1/documents/${id}`)).json()) as { readyAt: string };
+    await page.getByRole('button', { name: 'Re-process' }).click();
+    await page.getByText('Processing atlas.pdf again.').waitFor();
+    await page.waitForFunction(() => /^Ready/.test(document.querySelector('.document-page .processing-ready .processing-text')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const readyAfter = (await (await d.stack.fetch(`/api/v1/documents/${id}`)).json()) as { readyAt: string };
+    assert.ok(readyAfter.readyAt > readyBefore.readyAt, 'the document was not processed again');
+
+    const phone = await d.newPage(PHONE);
+    await signIn(phone, d);
+    await phone.goto(`/documents/${id}`);
+    await phone.getByTestId('chunk').first().waitFor();
+    assert.equal(await horizontalOverflow(phone), 0, 'the document page scrolls sideways at 390 px');
+    await d.screenshot(phone, 'document-page-390');
+    await phone.context().close();
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete this document?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/documents$/);
+    await page.getByText('Deleted atlas.pdf.').waitFor();
+    assert.equal((await d.stack.fetch(`/api/v1/documents/${id}`)).status, 404);
+    await page.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
 });

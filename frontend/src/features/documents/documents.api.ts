@@ -1,4 +1,4 @@
-import type { DocumentDto, DocumentListDto } from '@contracts/documents.ts';
+import type { DocumentChunksDto, DocumentDto, DocumentListDto } from '@contracts/documents.ts';
 import type { DocumentProgress } from '@contracts/events.ts';
 import { api } from '../../api/client.ts';
 
@@ -29,6 +29,11 @@ export async function fetchAllDocuments(collectionId: string, signal?: AbortSign
   }
   return all;
 }
+
+export const documentKey = (id: string) => ['document', id] as const;
+export const fetchDocument = (id: string, signal?: AbortSignal) => api.get<DocumentDto>(`/documents/${encodeURIComponent(id)}`, undefined, signal);
+export const fetchChunks = (id: string, limit: number, offset: number, signal?: AbortSignal) =>
+  api.get<DocumentChunksDto>(`/documents/${encodeURIComponent(id)}/chunks`, { limit, offset }, signal);
 
 export const deleteDocument = (id: string) => api.delete(`/documents/${encodeURIComponent(id)}`);
 export const retryDocument = (id: string) => api.post<DocumentDto>(`/documents/${encodeURIComponent(id)}/retry`);
