@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import type { ModelsDto } from '../../backend/src/contracts/admin.ts';
@@ -371,6 +372,44 @@ describe('the dashboard for daily use, in a real browser', () => {
     await page.waitForURL(/\/documents$/);
     await page.getByText('Deleted atlas.pdf.').waitFor();
     assert.equal((await d.stack.fetch(`/api/v1/documents/${id}`)).status, 404);
+    await page.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+
+  it('regenerates an answer, edits and resends a question, and copies and exports the conversation as Markdown', async () => {
+    const first = await askApi(d, 'How long does the harbour ferry take?');
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.goto(`/chat/${first.conversationId}`);
+    const answers = page.locator('article[data-testid="assistant-message"][data-phase="done"]');
+    await answers.first().waitFor();
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('article[data-testid="assistant-message"][data-phase="done"]').length === 2, undefined, { timeout: 30_000 });
+
+    await page.getByRole('button', { name: /^Edit and ask again: How long does the harbour ferry take/ }).first().click();
+    const box = page.getByRole('textbox', { name: 'Your question' });
+    assert.equal(await box.inputValue(), 'How long does the harbour ferry take?');
+    assert.equal(await page.evaluate(() => (document.activeElement as unknown as { id: string }).id), 'question');
+    await box.fill('How often does the island ferry leave the harbour?');
+    await box.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('article[data-testid="assistant-message"][data-phase="done"]').length === 3, undefined, { timeout: 30_000 });
+    const stored = (await (await d.stack.fetch(`/api/v1/conversations/${first.conversationId}`)).json()) as { messages: { role: string; content: string }[] };
+    assert.deepEqual(
+      stored.messages.filter((m) => m.role === 'user').map((m) => m.content),
+      ['How long does the harbour ferry take?', 'How long does the harbour ferry take?', 'How often does the island ferry leave the harbour?'],
+    );
+
+    await page.getByRole('toolbar', { name: 'Conversation' }).waitFor();
+    await page.getByRole('button', { name: 'Copy as Markdown' }).click();
+    await page.getByText('Conversation copied as Markdown.').waitFor();
+    const copied = await page.evaluate(() => (navigator as unknown as { clipboard: { readText(): Promise<string> } }).clipboard.readText());
+    assert.match(copied, /^# .+\n\n\*\*Question:\*\* How long does the harbour ferry take\?\n/);
+    assert.equal(copied.match(/\*\*Answer:\*\*/g)?.length, 3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export .md' }).click()]);
+    assert.match(download.suggestedFilename(), /\.md$/);
+    const exported = await fs.promises.readFile((await download.path())!, 'utf8');
+    assert.equal(exported, copied);
+    await d.screenshot(page, 'chat-regenerate-export');
     await page.context().close();
     assert.deepEqual(d.pageErrors, []);
   });

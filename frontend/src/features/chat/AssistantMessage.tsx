@@ -18,13 +18,15 @@ interface AssistantMessageProps {
   failure?: ChatFailure | null;
   /** A chip or a listed source was clicked: the sources as shown (numbered 1, 2, 3…) and the one chosen. */
   onCite: (shown: SourceDto[], n: number) => void;
+  /** Offered on the last answer: ask its question again for a new answer. */
+  onRegenerate?: () => void;
 }
 
 /**
  * One answer: streamed markdown (announced once complete: aria-busy while streaming), citation
  * chips, the sources it cites, copy, and the states where no answer came.
  */
-export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite }: AssistantMessageProps) {
+export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite, onRegenerate }: AssistantMessageProps) {
   const [copied, setCopied] = useState(false);
   const streaming = phase === 'waiting' || phase === 'streaming';
   // Chips and the list count what is shown, in the order the text cites it: 1, 2… never a lone [6].
@@ -71,6 +73,11 @@ export function AssistantMessage({ text, phase, sources, cited, noSources, failu
                 </li>
               ))}
             </ul>
+          )}
+          {onRegenerate && (
+            <button type="button" className="button button-small button-ghost regenerate-button" onClick={onRegenerate}>
+              Regenerate
+            </button>
           )}
           <button type="button" className="button button-small button-ghost copy-button" onClick={() => void handleCopy()}>
             {copied ? 'Copied' : 'Copy answer'}

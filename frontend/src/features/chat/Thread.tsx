@@ -7,12 +7,16 @@ interface ThreadProps {
   messages: MessageDto[];
   pending: PendingAnswer | null;
   onCite: (sources: SourceDto[], n: number) => void;
+  /** Puts a question back in the box, to change it and ask again. */
+  onEdit: (question: string) => void;
+  /** Asks the last question again for a new answer; absent while an answer is on its way. */
+  onRegenerate?: () => void;
 }
 
 const PHASE_OF: Record<MessageDto['status'], AnswerPhase> = { complete: 'done', aborted: 'stopped', failed: 'failed' };
 
 /** The conversation so far, then the answer being streamed; follows the stream unless the person scrolled up. */
-export function Thread({ messages, pending, onCite }: ThreadProps) {
+export function Thread({ messages, pending, onCite, onEdit, onRegenerate }: ThreadProps) {
   const endRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -33,9 +37,9 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
 
   return (
     <div className="thread" ref={listRef} role="log" aria-label="Conversation" aria-live="off">
-      {messages.map((m) =>
+      {messages.map((m, i) =>
         m.role === 'user' ? (
-          <UserMessage key={m.id} text={m.content} />
+          <UserMessage key={m.id} text={m.content} onEdit={onEdit} />
         ) : (
           <AssistantMessage
             key={m.id}
@@ -45,6 +49,7 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
             cited={m.citations}
             failure={m.status === 'failed' ? { kind: 'other', message: 'This answer failed before it was complete.' } : null}
             onCite={onCite}
+            onRegenerate={i === messages.length - 1 && !pending ? onRegenerate : undefined}
           />
         ),
       )}
@@ -67,10 +72,17 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
   );
 }
 
-function UserMessage({ text }: { text: string }) {
+function UserMessage({ text, onEdit }: { text: string; onEdit?: (question: string) => void }) {
   return (
-    <article className="message message-user" aria-label="Your question">
-      <p>{text}</p>
-    </article>
+    <div className="message-user-row">
+      <article className="message message-user" aria-label="Your question">
+        <p>{text}</p>
+      </article>
+      {onEdit && (
+        <button type="button" className="button button-small button-ghost message-edit" onClick={() => onEdit(text)} aria-label={`Edit and ask again: ${text.slice(0, 60)}`}>
+          Edit
+        </button>
+      )}
+    </div>
   );
 }
