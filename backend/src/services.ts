@@ -4,6 +4,7 @@ import { createSecurity } from './auth/security.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
 import { createConversationsRepository } from './chat/conversations.repository.ts';
+import { createFeedbackRepository } from './chat/feedback.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
 import { openDatabase } from './clients/db.ts';
 import { createOllamaClient, type LlmClient } from './clients/ollama.ts';
@@ -44,6 +45,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
   const conversations = createConversationsRepository(db);
+  const feedback = createFeedbackRepository(db);
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
   const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
@@ -101,6 +103,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     retrieval,
     documentsService,
     fileLinks,
+    feedback,
     chat,
     ingest,
     health,
