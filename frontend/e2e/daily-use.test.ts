@@ -413,4 +413,35 @@ describe('the dashboard for daily use, in a real browser', () => {
     await page.context().close();
     assert.deepEqual(d.pageErrors, []);
   });
+
+  it('takes a thumbs down with a comment on an answer, keeps it, and shows it to admins', async () => {
+    const asked = await askApi(d, 'When does the island ferry leave the harbour?');
+    const page = await d.newPage(DESKTOP);
+    await signIn(page, d);
+    await page.goto(`/chat/${asked.conversationId}`);
+    const answer = page.locator('article[data-phase="done"]').last();
+    await answer.getByRole('button', { name: 'Bad answer' }).click();
+    await answer.getByText('Thank you: your rating is saved.').waitFor();
+    await answer.getByLabel('What was wrong? (optional)').fill('It left out the Sunday timetable.');
+    await answer.getByRole('button', { name: 'Save comment' }).click();
+    await answer.getByText('Thank you: your rating and comment are saved.').waitFor();
+    await d.screenshot(page, 'chat-feedback');
+    await page.reload();
+    await page.locator('article[data-phase="done"]').last().getByRole('button', { name: 'Bad answer', pressed: true }).waitFor();
+
+    await page.goto('/admin/feedback');
+    const row = page.getByTestId('feedback-row').filter({ hasText: 'It left out the Sunday timetable.' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /Bad.*It left out the Sunday timetable\..*When does the island ferry leave the harbour\?/);
+    await d.screenshot(page, 'admin-feedback');
+    await page.context().close();
+
+    const phone = await d.newPage(PHONE);
+    await signIn(phone, d);
+    await phone.goto('/admin/feedback');
+    await phone.getByTestId('feedback-row').first().waitFor();
+    assert.equal(await horizontalOverflow(phone), 0, 'the feedback list scrolls sideways at 390 px');
+    await phone.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
 });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { SourceDto } from '@contracts/chat.ts';
+import type { FeedbackDto, SourceDto } from '@contracts/chat.ts';
+import { AnswerFeedback } from './AnswerFeedback.tsx';
 import { numberShownSources } from './citationNumbers.ts';
 import { Markdown } from './Markdown.tsx';
 import { ChatFailureNotice, NoSourcesNotice } from './ChatNotice.tsx';
@@ -20,13 +21,15 @@ interface AssistantMessageProps {
   onCite: (shown: SourceDto[], n: number) => void;
   /** Offered on the last answer: ask its question again for a new answer. */
   onRegenerate?: () => void;
+  /** A stored answer can be rated: where it is stored, and the rating it has. */
+  stored?: { conversationId: string; messageId: string; feedback: FeedbackDto | null };
 }
 
 /**
  * One answer: streamed markdown (announced once complete: aria-busy while streaming), citation
  * chips, the sources it cites, copy, and the states where no answer came.
  */
-export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite, onRegenerate }: AssistantMessageProps) {
+export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite, onRegenerate, stored }: AssistantMessageProps) {
   const [copied, setCopied] = useState(false);
   const streaming = phase === 'waiting' || phase === 'streaming';
   // Chips and the list count what is shown, in the order the text cites it: 1, 2… never a lone [6].
@@ -74,6 +77,7 @@ export function AssistantMessage({ text, phase, sources, cited, noSources, failu
               ))}
             </ul>
           )}
+          {stored && <AnswerFeedback conversationId={stored.conversationId} messageId={stored.messageId} initial={stored.feedback} />}
           {onRegenerate && (
             <button type="button" className="button button-small button-ghost regenerate-button" onClick={onRegenerate}>
               Regenerate

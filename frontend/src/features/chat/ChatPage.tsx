@@ -156,6 +156,7 @@ export default function ChatPage() {
           </div>
         )}
         <Thread
+          conversationId={conversationId}
           messages={shown}
           pending={showPending ? pending : null}
           onCite={(sources, n) => setCitation({ sources, n })}

@@ -4,6 +4,8 @@ import { AssistantMessage, type AnswerPhase } from './AssistantMessage.tsx';
 import type { PendingAnswer } from './useChatStream.ts';
 
 interface ThreadProps {
+  /** The conversation the stored messages belong to, so their answers can be rated. */
+  conversationId: string | null;
   messages: MessageDto[];
   pending: PendingAnswer | null;
   onCite: (sources: SourceDto[], n: number) => void;
@@ -16,7 +18,7 @@ interface ThreadProps {
 const PHASE_OF: Record<MessageDto['status'], AnswerPhase> = { complete: 'done', aborted: 'stopped', failed: 'failed' };
 
 /** The conversation so far, then the answer being streamed; follows the stream unless the person scrolled up. */
-export function Thread({ messages, pending, onCite, onEdit, onRegenerate }: ThreadProps) {
+export function Thread({ conversationId, messages, pending, onCite, onEdit, onRegenerate }: ThreadProps) {
   const endRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -50,6 +52,7 @@ export function Thread({ messages, pending, onCite, onEdit, onRegenerate }: Thre
             failure={m.status === 'failed' ? { kind: 'other', message: 'This answer failed before it was complete.' } : null}
             onCite={onCite}
             onRegenerate={i === messages.length - 1 && !pending ? onRegenerate : undefined}
+            stored={conversationId && m.status === 'complete' ? { conversationId, messageId: m.id, feedback: m.feedback ?? null } : undefined}
           />
         ),
       )}
