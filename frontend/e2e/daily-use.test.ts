@@ -444,4 +444,41 @@ describe('the dashboard for daily use, in a real browser', () => {
     await phone.context().close();
     assert.deepEqual(d.pageErrors, []);
   });
+
+  it('follows the system in dark mode, and the switch overrides it and is remembered', async () => {
+    const page = await d.newPage(DESKTOP);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await signIn(page, d);
+    const theme = () => page.evaluate(() => (document.documentElement as unknown as { dataset: { theme?: string } }).dataset.theme);
+    const background = () => page.evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(document.body).backgroundColor);
+    assert.equal(await theme(), 'dark');
+    assert.equal(await background(), 'rgb(15, 20, 26)');
+    await page.locator('[data-testid="document-row"]').first().waitFor();
+    await d.screenshot(page, 'documents-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForFunction(() => (document.documentElement as unknown as { dataset: { theme?: string } }).dataset.theme === 'light');
+
+    await page.locator('.account-button').click();
+    await page.getByLabel('Theme').selectOption('dark');
+    assert.equal(await theme(), 'dark', 'the switch does not override the system');
+    await page.reload();
+    await page.getByRole('banner').waitFor();
+    assert.equal(await theme(), 'dark', 'the choice was not remembered');
+    await page.goto('/chat');
+    await page.getByRole('textbox', { name: 'Your question' }).waitFor();
+    await d.screenshot(page, 'chat-dark');
+    await page.locator('.account-button').click();
+    await page.getByLabel('Theme').selectOption('system');
+    assert.equal(await theme(), 'light');
+    await page.context().close();
+
+    const phone = await d.newPage(PHONE);
+    await phone.emulateMedia({ colorScheme: 'dark' });
+    await signIn(phone, d);
+    await phone.locator('[data-testid="document-row"]').first().waitFor();
+    assert.equal(await horizontalOverflow(phone), 0);
+    await d.screenshot(phone, 'documents-dark-390');
+    await phone.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
 });
