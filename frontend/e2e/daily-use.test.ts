@@ -124,6 +124,7 @@ describe('the dashboard for daily use, in a real browser', () => {
     await page.reload();
     assert.deepEqual(dialogs, ['beforeunload']);
     await page.getByTestId('upload-row').nth(4).waitFor();
+    await page.locator('[data-testid="document-row"]').nth(4).waitFor();
     assert.equal(await page.locator('[data-testid="document-row"]').count(), 5);
     await page.context().close();
     assert.deepEqual(d.pageErrors, []);
