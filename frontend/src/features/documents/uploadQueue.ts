@@ -22,6 +22,8 @@ export interface UploadItem {
   sentAt: number | null;
   /** Date.now() when the file was queued: a reload matches interrupted files to documents made after it. */
   addedAt: number;
+  /** Date.now() when the server confirmed it: a document list read after this that lacks it means it was deleted. */
+  storedAt?: number;
 }
 
 type Upload = (req: UploadRequest) => Promise<UploadResultDto>;
@@ -101,7 +103,7 @@ export function createUploadQueue(upload: Upload, concurrency = 3, store: Upload
         onSent: () => patch(key, { loaded: file.size, sentAt: performance.now() }),
       });
       const doc = result.documents[0];
-      patch(key, { phase: 'stored', loaded: file.size, documentId: doc?.id ?? null, duplicate: doc?.duplicate ?? false });
+      patch(key, { phase: 'stored', loaded: file.size, documentId: doc?.id ?? null, duplicate: doc?.duplicate ?? false, storedAt: Date.now() });
     } catch (err) {
       const cancelled = (err as Error)?.name === 'AbortError';
       patch(key, { phase: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : describeError(err, [file.name]) });
@@ -168,7 +170,7 @@ export function createUploadQueue(upload: Upload, concurrency = 3, store: Upload
         const doc = docs.find((d) => matchesInterrupted(item, d));
         if (!doc) return item;
         changed = true;
-        return { ...item, phase: 'stored' as const, documentId: doc.id, loaded: item.size };
+        return { ...item, phase: 'stored' as const, documentId: doc.id, loaded: item.size, storedAt: Date.now() };
       });
       if (!changed) return;
       items = next;

@@ -11,19 +11,32 @@ import { documentsKey, fetchAllDocuments, type LiveDocument } from './documents.
  */
 export const uploadQueue = createUploadQueue(uploadFile, 3, typeof window === 'undefined' ? null : sessionUploadStore());
 
-/** The uploads, and the live documents they became (from whichever collection each went to). */
+/**
+ * The uploads, and the live documents they became (from whichever collection each went to). A
+ * row whose document was deleted since (its collection's list, read after the upload, lacks it)
+ * is left out, and dropped from the stored list.
+ */
 export function useUploads(): { items: UploadItem[]; documents: Map<string, LiveDocument> } {
-  const items = useSyncExternalStore(uploadQueue.subscribe, uploadQueue.get);
-  const collectionIds = [...new Set(items.map((i) => i.collectionId))];
+  const all = useSyncExternalStore(uploadQueue.subscribe, uploadQueue.get);
+  const collectionIds = [...new Set(all.map((i) => i.collectionId))];
   const lists = useQueries({
     queries: collectionIds.map((id) => ({ queryKey: documentsKey(id), queryFn: ({ signal }: { signal: AbortSignal }) => fetchAllDocuments(id, signal) })),
   });
   const documents = new Map<string, LiveDocument>();
-  for (const list of lists) for (const doc of list.data ?? []) documents.set(doc.id, doc);
+  const readAt = new Map<string, number>();
+  lists.forEach((list, i) => {
+    for (const doc of list.data ?? []) documents.set(doc.id, doc);
+    if (list.isSuccess) readAt.set(collectionIds[i]!, list.dataUpdatedAt);
+  });
+  const gone = (item: UploadItem) =>
+    item.phase === 'stored' && item.documentId !== null && item.storedAt !== undefined && (readAt.get(item.collectionId) ?? 0) > item.storedAt && !documents.has(item.documentId);
+  const items = all.filter((item) => !gone(item));
   const loaded = lists.map((l) => l.dataUpdatedAt).join();
-  // A file whose last bytes arrived just before a reload is a document after all (`loaded` changes whenever a list does).
+  // A file whose last bytes arrived just before a reload is a document after all; a deleted one's row goes (`loaded` changes whenever a list does).
   useEffect(() => {
-    if (loaded) uploadQueue.reconcile(documents.values());
+    if (!loaded) return;
+    uploadQueue.reconcile(documents.values());
+    for (const item of uploadQueue.get()) if (gone(item)) uploadQueue.dismiss(item.key);
   }, [loaded]);
   return { items, documents };
 }
