@@ -13,9 +13,11 @@ CHUNK_SIZE, RETRIEVAL_*) are read from the environment or .env like the product 
 USAGE
   exit 0
 fi
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 prepare
 ensure_redis
+# shellcheck disable=SC1091 # the admin's own settings, absent from the repository
 [ -f .env ] && set -a && source .env && set +a
 echo "running the retrieval evaluation" >&2
 exec node bench/eval/eval.ts "$@"
