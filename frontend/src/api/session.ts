@@ -1,4 +1,4 @@
-import type { SessionDto, UserDto } from '@contracts/auth.ts';
+import type { RestoredSessionDto, SessionDto, UserDto } from '@contracts/auth.ts';
 import { UnauthorizedError, ForbiddenError } from './errors.ts';
 import { apiUrl, readBody, send } from './http.ts';
 
@@ -58,10 +58,15 @@ export function createSessionStore(initial: SessionState = { status: 'loading' }
     /** The current access token, or null when signed out. */
     token: (): string | null => (state.status === 'signedIn' ? state.accessToken : null),
 
-    /** On start: a valid refresh cookie signs the person in without a password. */
+    /**
+     * On start: a valid refresh cookie signs the person in without a password. Being signed out is an
+     * expected answer (200 `signedIn: false`), so a first visit logs no failed request.
+     */
     async restore(): Promise<void> {
       try {
-        accept(await postAuth('/auth/refresh'));
+        const restored = (await postAuth('/auth/session')) as unknown as RestoredSessionDto;
+        if (restored.signedIn) accept(restored);
+        else setState({ status: 'signedOut' });
       } catch {
         setState({ status: 'signedOut' });
       }
