@@ -22,6 +22,7 @@ Environment (defaults are the container's):
   TLS_DHPARAM             DH group for the DHE ciphers                  (/etc/nginx/ssl/dhparam.pem)
   WEB_ROOT                the built dashboard                           (/usr/share/nginx/html)
   NGINX_RUNTIME_DIR       pid file and temp bodies                      (/tmp/nginx)
+  RESOLVER                DNS server that knows the api's name          (the first in /etc/resolv.conf)
 Exit codes: 0 rendered, 2 bad usage or value.
 HELP
   [ $# -eq 1 ] && exit 0 || exit 2
@@ -42,6 +43,10 @@ TLS_KEY=${TLS_KEY:-/etc/nginx/ssl/server.key}
 TLS_DHPARAM=${TLS_DHPARAM:-/etc/nginx/ssl/dhparam.pem}
 WEB_ROOT=${WEB_ROOT:-/usr/share/nginx/html}
 NGINX_RUNTIME_DIR=${NGINX_RUNTIME_DIR:-/tmp/nginx}
+# The engine's DNS (127.0.0.11 with Docker, the network's gateway with podman).
+RESOLVER=${RESOLVER:-$(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf)}
+case $RESOLVER in *:*) RESOLVER="[$RESOLVER]" ;; esac
+[ -n "$RESOLVER" ] || { echo "render-config: no nameserver in /etc/resolv.conf; set RESOLVER" >&2; exit 2; }
 
 for n in "$UPLOAD_MAX_FILE_MB" "$UPLOAD_MAX_FILES" "$PUBLIC_HTTPS_PORT" "$NGINX_HTTP_PORT" "$NGINX_HTTPS_PORT"; do
   case $n in ''|*[!0-9]*) echo "render-config: '$n' is not a whole number" >&2; exit 2 ;; esac
@@ -66,5 +71,6 @@ mkdir -p "$NGINX_RUNTIME_DIR"
       -e "s|\${WEB_ROOT}|$WEB_ROOT|g" \
       -e "s|\${NGINX_RUNTIME_DIR}|$NGINX_RUNTIME_DIR|g" \
       -e "s|\${NGINX_CONF_DIR}|$NGINX_CONF_DIR|g" \
+      -e "s|\${RESOLVER}|$RESOLVER|g" \
       "$here/templates/$f" >"$NGINX_CONF_DIR/$f"
 done

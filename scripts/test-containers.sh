@@ -42,7 +42,7 @@ tag=test-$id
 work=$(mktemp -d "${TMPDIR:-/tmp}/ragtest-$id.XXXX")
 # Private /24s for this run, so runs on one machine do not collide.
 net_a=$((RANDOM % 50 + 200)) net_b=$((RANDOM % 250 + 1))
-internal_subnet=10.$net_a.$net_b.0/24 nginx_ip=10.$net_a.$net_b.10
+internal_subnet=10.$net_a.$net_b.0/24 nginx_ip=10.$net_a.$net_b.250 internal_range=10.$net_a.$net_b.0/25
 egress_subnet=10.$((net_a + 1)).$net_b.0/24 egress_gateway=10.$((net_a + 1)).$net_b.1
 
 compose_args=(--env-file "$work/.env.production" -p "$project" -f "$root/docker-compose.production.yml" -f "$work/docker-compose.test.yml")
@@ -85,7 +85,7 @@ admin_password=$(openssl rand -hex 12)
 bash scripts/generate-env.sh --output "$work/.env.production" \
   --set "RAG_VERSION=$tag" --set SERVER_NAME=localhost --set BIND_ADDRESS=127.0.0.1 \
   --set "HTTP_PORT=$http_port" --set "HTTPS_PORT=$https_port" \
-  --set "INTERNAL_SUBNET=$internal_subnet" --set "NGINX_IP=$nginx_ip" \
+  --set "INTERNAL_SUBNET=$internal_subnet" --set "NGINX_IP=$nginx_ip" --set "INTERNAL_DYNAMIC_RANGE=$internal_range" \
   --set "OLLAMA_HOST=http://host.docker.internal:$ollama_port" --set OLLAMA_TIMEOUT_MS=10000 \
   --set UPLOAD_MAX_FILE_MB=4 --set UPLOAD_MAX_FILES=2 --set INGEST_RETRY_MAX_DELAY_MS=1000 \
   --set RATE_CHAT_PER_MINUTE=0 --set BOOTSTRAP_ADMIN_EMAIL=admin@example.org \
@@ -111,7 +111,7 @@ YAML
 docker-compose "${compose_args[@]}" config -q
 containers_health_pump "$project"
 
-compose_json=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' "${compose_args[@]}")
+compose_json=$(printf '%s\n' "${compose_args[@]}" | node -e 'console.log(JSON.stringify(require("fs").readFileSync(0, "utf8").trim().split("\n")))')
 NODE_EXTRA_CA_CERTS="$work/ssl/ca.crt" \
 RAG_COMPOSE_ARGS="$compose_json" RAG_PROJECT="$project" \
 RAG_BASE_URL="https://localhost:$https_port" RAG_HTTP_URL="http://localhost:$http_port" \

@@ -26,8 +26,9 @@ CONTAINERS_STATE=${CONTAINERS_STATE:-$(mktemp -d "${TMPDIR:-/tmp}/onprem-rag-con
 
 log() { printf '[containers] %s\n' "$*" >&2; }
 
-# Podman needs runc, cgroupfs and no default ulimits on these machines; a private containers.conf
-# says so without touching the system's configuration.
+# Podman needs runc, cgroupfs and no default ulimits on these machines, and netavark for networks
+# (with CNI, an `internal: true` network gets no name resolution); a private containers.conf says
+# so without touching the system's configuration.
 containers_engine_start() {
   local sock=${CONTAINERS_SOCKET:-$CONTAINERS_STATE/podman.sock}
   mkdir -p "$CONTAINERS_STATE"
@@ -38,6 +39,8 @@ default_ulimits = []
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+[network]
+network_backend = "netavark"
 CONF
   export CONTAINERS_CONF="$CONTAINERS_STATE/containers.conf"
   export DOCKER_HOST="unix://$sock"
@@ -172,5 +175,5 @@ containers_health_pump() {
       sleep 2
     done
   ) &
-  CONTAINERS_PUMP_PID=$!
+  export CONTAINERS_PUMP_PID=$!
 }

@@ -14,7 +14,8 @@ async function checkApi(port: number): Promise<void> {
 }
 
 async function checkRedis(config: Parameters<typeof createRedis>[0]): Promise<void> {
-  const redis = createRedis(config, 'cache');
+  // A queue connection waits for the connection to open (bounded by the timeout below).
+  const redis = createRedis(config, 'queue');
   try {
     const pong = await Promise.race([
       redis.ping(),

@@ -137,6 +137,21 @@ async function snapshot(token: string) {
   };
 }
 
+// The steps build on each other: after a failure the rest fail at once instead of waiting on a
+// broken stack.
+let failed = false;
+function step(name: string, fn: () => Promise<void>) {
+  it(name, async () => {
+    if (failed) throw new Error('not run: an earlier step failed');
+    try {
+      await fn();
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  });
+}
+
 describe('the production stack in containers', () => {
   let emulator: OllamaEmulator;
   let token = '';
@@ -150,14 +165,14 @@ describe('the production stack in containers', () => {
     await emulator?.close();
   });
 
-  it('starts with `up -d` and every service becomes healthy', async () => {
+  step('starts with `up -d` and every service becomes healthy', async () => {
     const started = performance.now();
     await compose('up', '-d', '--no-build');
     const healthyAfter = await waitHealthy();
     process.stdout.write(`# figure: from up to all healthy ${((performance.now() - started) / 1000).toFixed(1)} s (${(healthyAfter / 1000).toFixed(1)} s after up returned)\n`);
   });
 
-  it('publishes ports from nginx only', async () => {
+  step('publishes ports from nginx only', async () => {
     for (const service of SERVICES) {
       const { stdout } = await podman('port', container(service)).catch(() => ({ stdout: '' }));
       if (service === 'nginx') assert.match(stdout, /8443\/tcp -> 127\.0\.0\.1:\d+/);
@@ -165,7 +180,7 @@ describe('the production stack in containers', () => {
     }
   });
 
-  it('runs every process of every container as a non-root user', async () => {
+  step('runs every process of every container as a non-root user', async () => {
     for (const service of SERVICES) {
       const { stdout } = await podman('top', container(service), 'huser', 'args');
       const rows = stdout.trim().split('\n').slice(1);
@@ -174,24 +189,24 @@ describe('the production stack in containers', () => {
     }
   });
 
-  it('redirects plain HTTP to HTTPS', async () => {
+  step('redirects plain HTTP to HTTPS', async () => {
     const res = await fetch(`${httpUrl}/documents?x=1`, { redirect: 'manual' });
     assert.equal(res.status, 301);
     assert.equal(res.headers.get('location'), `${baseUrl}/documents?x=1`);
   });
 
-  it('refuses TLS 1.1 and accepts TLS 1.3 with a certificate the test CA vouches for', async () => {
+  step('refuses TLS 1.1 and accepts TLS 1.3 with a certificate the test CA vouches for', async () => {
     // The client allows TLS 1.1 at security level 0, so only the server can refuse it.
     const old = await openssl(['s_client', '-connect', tlsHostPort, '-tls1_1', '-cipher', 'DEFAULT:@SECLEVEL=0', '-CAfile', caFile]);
     assert.notEqual(old.code, 0, `TLS 1.1 handshake succeeded:\n${old.out}`);
-    assert.doesNotMatch(old.out, /Protocol\s*:\s*TLSv1\.1/);
+    assert.match(old.out, /Cipher is \(NONE\)/);
     const modern = await openssl(['s_client', '-connect', tlsHostPort, '-servername', 'localhost', '-tls1_3', '-CAfile', caFile, '-verify_return_error']);
     assert.equal(modern.code, 0, modern.out);
-    assert.match(modern.out, /TLSv1\.3/);
+    assert.match(modern.out, /New, TLSv1\.3, Cipher is TLS_/);
     assert.match(modern.out, /Verify return code: 0 \(ok\)/);
   });
 
-  it('serves the dashboard with security headers, an uncached index and long-cached assets', async () => {
+  step('serves the dashboard with security headers, an uncached index and long-cached assets', async () => {
     const index = await fetch(`${baseUrl}/`);
     assert.equal(index.status, 200);
     const html = await index.text();
@@ -205,7 +220,7 @@ describe('the production stack in containers', () => {
     assert.match(res.headers.get('cache-control') ?? '', /max-age=31536000, immutable/);
   });
 
-  it('signs in, shows upload progress over wss through nginx, and makes a PDF and a DOCX ready', async () => {
+  step('signs in, shows upload progress over wss through nginx, and makes a PDF and a DOCX ready', async () => {
     token = await signIn();
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(baseUrl, { transports: ['websocket'], forceNew: true, auth: { token } });
     try {
@@ -241,7 +256,7 @@ describe('the production stack in containers', () => {
     }
   });
 
-  it('streams a cited answer over SSE whose first token arrives before the stream ends', async () => {
+  step('streams a cited answer over SSE whose first token arrives before the stream ends', async () => {
     emulator.faults.tokenDelayMs = 40;
     try {
       const { events, done } = await ask(token, 'How often does the keeper clean the lighthouse lamp?');
@@ -254,7 +269,7 @@ describe('the production stack in containers', () => {
     }
   });
 
-  it('accepts a file just under the upload limit and answers 413 in the JSON shape above it', async () => {
+  step('accepts a file just under the upload limit and answers 413 in the JSON shape above it', async () => {
     const near = await pdfOfSize(maxFileMb * 1024 * 1024 - 64 * 1024, 'The foghorn sounds twice a minute in dense fog.');
     const ok = await uploadFiles(token, [{ name: 'near-limit.pdf', bytes: near, type: 'application/pdf' }]);
     assert.equal(ok.status, 202, await ok.clone().text());
@@ -285,24 +300,29 @@ describe('the production stack in containers', () => {
     assert.equal(doc?.status, 'ready', JSON.stringify(doc));
   });
 
-  it('answers 502 in the JSON shape while the api is away', async () => {
+  step('answers 502 or 504 in the JSON shape while the api is away', async () => {
     before1 = await snapshot(token);
     assert.ok(before1.vectors > 0, 'no vectors in Chroma');
     assert.ok(Object.keys(before1.conversations).length > 0, 'no conversation saved');
     await compose('stop', 'api');
+    // Refused (502) or unanswered until nginx gives up (504), depending on how the engine drops
+    // a stopped container's address; either way nginx answers itself, in the api's shape.
     const res = await fetch(`${baseUrl}/api/v1/auth/me`);
-    assert.equal(res.status, 502);
-    assert.deepEqual(Object.keys(((await res.json()) as { error: object }).error).sort(), ['code', 'message']);
+    assert.ok([502, 504].includes(res.status), `status ${res.status}`);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
+    assert.equal(body.error.code, res.status === 502 ? 'bad_gateway' : 'gateway_timeout');
   });
 
-  it('keeps documents, conversations and vectors across `restart api worker`', async () => {
+  step('keeps documents, conversations and vectors across `restart api worker`', async () => {
     await compose('restart', 'api', 'worker');
     await waitHealthy();
     token = await signIn();
     assert.deepEqual(await snapshot(token), before1);
   });
 
-  it('keeps documents, conversations and vectors across `down` and `up`, and still answers from them', async () => {
+  step('keeps documents, conversations and vectors across `down` and `up`, and still answers from them', async () => {
     await compose('down');
     const started = performance.now();
     await compose('up', '-d', '--no-build');
