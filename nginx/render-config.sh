@@ -22,6 +22,7 @@ Environment (defaults are the container's):
   TLS_DHPARAM             DH group for the DHE ciphers                  (/etc/nginx/ssl/dhparam.pem)
   WEB_ROOT                the built dashboard                           (/usr/share/nginx/html)
   NGINX_RUNTIME_DIR       pid file and temp bodies                      (/tmp/nginx)
+  ACCESS_LOG              where the access log goes                     (/dev/stdout)
   RESOLVER                DNS server that knows the api's name          (the first in /etc/resolv.conf)
 Exit codes: 0 rendered, 2 bad usage or value.
 HELP
@@ -43,6 +44,7 @@ TLS_KEY=${TLS_KEY:-/etc/nginx/ssl/server.key}
 TLS_DHPARAM=${TLS_DHPARAM:-/etc/nginx/ssl/dhparam.pem}
 WEB_ROOT=${WEB_ROOT:-/usr/share/nginx/html}
 NGINX_RUNTIME_DIR=${NGINX_RUNTIME_DIR:-/tmp/nginx}
+ACCESS_LOG=${ACCESS_LOG:-/dev/stdout}
 # The engine's DNS (127.0.0.11 with Docker, the network's gateway with podman).
 RESOLVER=${RESOLVER:-$(awk '/^nameserver/ { print $2; exit }' /etc/resolv.conf)}
 case $RESOLVER in *:*) RESOLVER="[$RESOLVER]" ;; esac
@@ -72,5 +74,6 @@ mkdir -p "$NGINX_RUNTIME_DIR"
       -e "s|\${NGINX_RUNTIME_DIR}|$NGINX_RUNTIME_DIR|g" \
       -e "s|\${NGINX_CONF_DIR}|$NGINX_CONF_DIR|g" \
       -e "s|\${RESOLVER}|$RESOLVER|g" \
+      -e "s|\${ACCESS_LOG}|$ACCESS_LOG|g" \
       "$here/templates/$f" >"$NGINX_CONF_DIR/$f"
 done
