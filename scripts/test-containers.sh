@@ -81,15 +81,13 @@ done
 
 log "making the certificate and .env.production with the project's scripts"
 bash ssl/make-cert.sh --host localhost --host 127.0.0.1 --dir "$work/ssl" >/dev/null
-admin_password=$(openssl rand -hex 12)
 bash scripts/generate-env.sh --output "$work/.env.production" \
   --set "RAG_VERSION=$tag" --set SERVER_NAME=localhost --set BIND_ADDRESS=127.0.0.1 \
   --set "HTTP_PORT=$http_port" --set "HTTPS_PORT=$https_port" \
   --set "INTERNAL_SUBNET=$internal_subnet" --set "NGINX_IP=$nginx_ip" --set "INTERNAL_DYNAMIC_RANGE=$internal_range" \
   --set "OLLAMA_HOST=http://host.docker.internal:$ollama_port" --set OLLAMA_TIMEOUT_MS=10000 \
   --set UPLOAD_MAX_FILE_MB=4 --set UPLOAD_MAX_FILES=2 --set INGEST_RETRY_MAX_DELAY_MS=1000 \
-  --set RATE_CHAT_PER_MINUTE=0 --set BOOTSTRAP_ADMIN_EMAIL=admin@example.org \
-  --set "BOOTSTRAP_ADMIN_PASSWORD=$admin_password" >/dev/null
+  --set RATE_CHAT_PER_MINUTE=0 >/dev/null
 
 # Test only: podman writes `host-gateway` literally, so the host is named by the egress network's
 # gateway, which is where a server on the host listening on 0.0.0.0 answers.
@@ -116,7 +114,6 @@ NODE_EXTRA_CA_CERTS="$work/ssl/ca.crt" \
 RAG_COMPOSE_ARGS="$compose_json" RAG_PROJECT="$project" \
 RAG_BASE_URL="https://localhost:$https_port" RAG_HTTP_URL="http://localhost:$http_port" \
 RAG_TLS_HOSTPORT="127.0.0.1:$https_port" RAG_CA_FILE="$work/ssl/ca.crt" \
-RAG_ADMIN_EMAIL=admin@example.org RAG_ADMIN_PASSWORD="$admin_password" \
 RAG_EMULATOR_PORT="$ollama_port" RAG_UPLOAD_MAX_FILE_MB=4 RAG_UPLOAD_MAX_FILES=2 \
   node --test --test-concurrency=1 --test-timeout=900000 backend/test/containers/production-stack.containers.ts
 

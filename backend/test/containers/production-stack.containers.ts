@@ -29,7 +29,7 @@ const baseUrl = env('RAG_BASE_URL');
 const httpUrl = env('RAG_HTTP_URL');
 const tlsHostPort = env('RAG_TLS_HOSTPORT');
 const caFile = env('RAG_CA_FILE');
-const admin = { email: env('RAG_ADMIN_EMAIL'), password: env('RAG_ADMIN_PASSWORD') };
+const admin = { email: 'ops@example.org', password: `pw-${crypto.randomUUID()}` };
 const maxFileMb = Number(env('RAG_UPLOAD_MAX_FILE_MB'));
 const maxFiles = Number(env('RAG_UPLOAD_MAX_FILES'));
 const SERVICES = ['nginx', 'api', 'worker', 'chromadb', 'redis'];
@@ -39,18 +39,19 @@ const podman = (...args: string[]) => run('podman', args, { maxBuffer: 16 << 20 
 const container = (service: string) => `${project}_${service}_1`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs openssl with an empty standard input; resolves with its exit code and output. */
-function openssl(args: string[]): Promise<{ code: number | null; out: string }> {
+/** Runs a command with `input` on its standard input; resolves with its exit code and output. */
+function runWithInput(command: string, args: string[], input = ''): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out }));
-    child.stdin.end();
+    child.stdin.end(input);
   });
 }
+const openssl = (args: string[]) => runWithInput('openssl', args);
 
 /** Waits until every service's container reports healthy; returns how long that took. */
 async function waitHealthy(timeoutMs = 300_000): Promise<number> {
@@ -170,6 +171,11 @@ describe('the production stack in containers', () => {
     await compose('up', '-d', '--no-build');
     const healthyAfter = await waitHealthy();
     process.stdout.write(`# figure: from up to all healthy ${((performance.now() - started) / 1000).toFixed(1)} s (${(healthyAfter / 1000).toFixed(1)} s after up returned)\n`);
+  });
+
+  step('creates the first admin with the command the README gives', async () => {
+    const { code, out } = await runWithInput('docker-compose', [...composeArgs, 'exec', '-T', 'api', 'node', 'backend/src/cli/create-admin.ts', '--email', admin.email, '--name', 'Ops'], `${admin.password}\n`);
+    assert.equal(code, 0, out);
   });
 
   step('publishes ports from nginx only', async () => {
