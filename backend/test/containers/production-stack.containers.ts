@@ -67,14 +67,25 @@ async function waitHealthy(timeoutMs = 300_000): Promise<number> {
   throw new Error(`not every service became healthy in ${timeoutMs} ms:\n${last}`);
 }
 
+/**
+ * Signs in through nginx. Right after the api restarts, nginx may still hold its old address for
+ * the few seconds its resolver caches a name (502/504 in the meantime): give it up to 30 s.
+ */
 async function signIn(): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(admin),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  return ((await res.json()) as { accessToken: string }).accessToken;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(admin),
+    });
+    if ((res.status === 502 || res.status === 504) && Date.now() < deadline) {
+      await sleep(1000);
+      continue;
+    }
+    assert.equal(res.status, 200, await res.clone().text());
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  }
 }
 
 function api(token: string) {
