@@ -25,7 +25,10 @@ DEBIAN_IMAGE=docker.io/library/debian:bookworm-slim
 NODE_IMAGE=docker.io/library/node:24-bookworm-slim
 
 # Engine settings, socket and scratch space of this run (its own folder unless given).
-CONTAINERS_STATE=${CONTAINERS_STATE:-$(mktemp -d "${TMPDIR:-/tmp}/onprem-rag-containers.XXXX")}
+if [ -z "${CONTAINERS_STATE:-}" ]; then
+  CONTAINERS_STATE=$(mktemp -d "${TMPDIR:-/tmp}/onprem-rag-containers.XXXX")
+  containers_state_made=true
+fi
 
 log() { printf '[containers] %s\n' "$*" >&2; }
 
@@ -63,9 +66,11 @@ CONF
 
 containers_engine_stop() {
   local pidfile="$CONTAINERS_STATE/podman-service.pid"
-  [ -f "$pidfile" ] || return 0
-  kill "$(cat "$pidfile")" 2>/dev/null || true
-  rm -f "$pidfile"
+  if [ -f "$pidfile" ]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  fi
+  if [ "${containers_state_made:-false}" = true ]; then rm -rf "$CONTAINERS_STATE"; fi
 }
 
 # A content hash of a recipe, stored as an image label, so a changed recipe rebuilds its image and
