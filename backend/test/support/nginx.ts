@@ -6,10 +6,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { MACHINE_TEMP_DIR } from './own-temp-dir.ts';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -51,8 +51,9 @@ export async function renderConfig(dir: string, env: Record<string, string>): Pr
 
 /** Starts nginx in front of `upstream` (host:port) and waits until it answers. */
 export async function startLoopbackNginx(options: { upstream: string; uploadMaxFileMb?: number; uploadMaxFiles?: number }): Promise<LoopbackNginx> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-nginx-'));
-  // nginx's workers run unprivileged: they must be able to read the files they serve.
+  // nginx's workers run unprivileged: they must be able to reach and read the files they serve,
+  // so these live in the machine's temp folder, not in this process's private one.
+  const dir = fs.mkdtempSync(path.join(MACHINE_TEMP_DIR, 'rag-nginx-'));
   fs.chmodSync(dir, 0o755);
   await run('bash', [path.join(repo, 'ssl/make-cert.sh'), '--host', 'localhost', '--host', '127.0.0.1', '--dir', path.join(dir, 'ssl')]);
   const web = path.join(dir, 'web');
