@@ -16,6 +16,7 @@ import { createDocumentsService } from './documents/documents.service.ts';
 import { createFileStore } from './documents/file-store.ts';
 import { createHealthService } from './health/health.service.ts';
 import { createEmbedder } from './ingest/embedder.ts';
+import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';
@@ -81,6 +82,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     logger: scoped(logger, 'llm'),
   });
   const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, logger: scoped(logger, 'ingest') });
+  const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings });
 
   return {
@@ -105,6 +107,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     documentsService,
     chat,
     ingest,
+    failDocument,
     health,
     /** Closes what this container opened, in reverse order. */
     async close() {

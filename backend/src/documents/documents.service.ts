@@ -142,10 +142,13 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return ids.length;
     },
 
-    /** Queues a failed document again. */
+    /** Queues a failed document again, or one left unfinished by a job that is failed or gone. */
     async retry(id: string, principal: Principal): Promise<DocumentDto> {
       const doc = requireDocument(id, principal);
-      if (doc.status !== 'failed') throw new ConflictError(`only failed documents can be retried; this one is ${doc.status}`);
+      if (doc.status === 'ready') throw new ConflictError('only failed documents can be retried; this one is ready');
+      if (doc.status !== 'failed' && (await queue.jobState(id)).state === 'live') {
+        throw new ConflictError(`only failed documents can be retried; this one is ${doc.status}`);
+      }
       documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
       if ((await queue.enqueue(id)) === 'deferred') markDeferred(id);
       const dto = presentDocument(requireDocument(id, principal));
