@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import {
   makeCorruptPdf,
@@ -18,6 +20,7 @@ import type { PermanentReason } from '../ingest.errors.ts';
 
 const LIMITS = { timeoutMs: 60_000, maxMemoryMb: 256 };
 const R_INTRO = '/usr/share/R/doc/manual/R-intro.pdf';
+const REFMAN = '/usr/share/R/doc/manual/refman.pdf';
 const LONG_PAGE = Array.from({ length: 25 }, (_, i) => `Sentence ${i} describes the sluice gate and its winch.`).join(' ');
 
 function failsWith(reason: PermanentReason, pattern?: RegExp) {
@@ -27,6 +30,38 @@ function failsWith(reason: PermanentReason, pattern?: RegExp) {
     if (pattern) assert.match(error.message, pattern);
     return true;
   };
+}
+
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const commandOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+// A process that ended but was not reaped yet (a zombie) is not running.
+const isRunning = (pid: number): boolean => {
+  try {
+    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+async function waitForValue<T>(read: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('parseFile', () => {
@@ -132,6 +167,17 @@ describe('parseFile', () => {
   it('fails a text file of only whitespace as no_text', async () => {
     const file = await writeTemp('blank.txt', ' \n\t\n  ');
     await assert.rejects(parseFile(file, 'txt', LIMITS), failsWith('no_text'));
+  });
+
+  it('ends its parser process when the process that started it is killed', async () => {
+    const script = `import { parseFile } from ${JSON.stringify(new URL('./parse-file.ts', import.meta.url).href)};
+      await parseFile(${JSON.stringify(REFMAN)}, 'pdf', { timeoutMs: 600000, maxMemoryMb: 1024 });`;
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    const parser = await waitForValue(() => childrenOf(owner.pid!).find((pid) => commandOf(pid).includes('parse.child')), 'the parser process to start');
+    owner.kill('SIGKILL');
+    // refman.pdf takes 15 s or more to parse, longer on a busy machine: ending well before that
+    // means the orphan stopped itself rather than finished.
+    await waitForValue(() => (isRunning(parser) ? undefined : true), 'the orphaned parser to end', 10_000);
   });
 
   it('rejects nonsensical limits before starting a parser', async () => {

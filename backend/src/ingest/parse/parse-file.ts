@@ -54,7 +54,7 @@ function runParser(
   return new Promise((resolve, reject) => {
     const child = fork(CHILD_PATH, [JSON.stringify(input)], {
       // Its own flags only (not a test runner's), and none of this process's environment.
-      execArgv: [`--max-old-space-size=${heapCapMb(limits.maxMemoryMb)}`, '--max-semi-space-size=16', '--stack-size=4000'],
+      execArgv: [`--max-old-space-size=${heapCapMb(limits.maxMemoryMb)}`, '--max-semi-space-size=16'],
       env: {},
       serialization: 'advanced',
       // The parser's own output (pdf.js errors) is kept for diagnostics, never printed.
