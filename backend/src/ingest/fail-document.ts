@@ -18,7 +18,7 @@ export function createDocumentFailer(deps: { documents: DocumentsRepository; chu
   const { documents, chunks, vectors, logger } = deps;
   return async function failDocument(documentId: string, failure: DocumentFailure): Promise<void> {
     if (!documents.get(documentId)) return;
-    documents.setStatus(documentId, 'failed', { stage: null, error: failure });
+    // Cleared first, so a document seen as failed holds nothing (unless Chroma is away).
     chunks.deleteForDocument(documentId);
     try {
       await vectors.deleteDocument(documentId);
@@ -26,6 +26,7 @@ export function createDocumentFailer(deps: { documents: DocumentsRepository; chu
       // Chroma may be the reason the job failed; the retry's upserts replace these vectors anyway.
       logger.warn({ err, documentId }, 'could not remove the vectors of a failed document now; a retry replaces them');
     }
+    if (documents.get(documentId)) documents.setStatus(documentId, 'failed', { stage: null, error: failure });
   };
 }
 

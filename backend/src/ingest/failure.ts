@@ -27,12 +27,17 @@ export function classifyIngestError(err: unknown): IngestFailure {
   return { permanent: false, code: 'internal', message: `ingestion failed unexpectedly and will be retried (${message.slice(0, 200)})` };
 }
 
+/** Whether BullMQ failed the job itself, without running the processor (which records its own failures). */
+export function failedOutsideProcessor(failedReason: string | undefined): boolean {
+  return /(stalled|started) more than allowable limit/.test(failedReason ?? '');
+}
+
 /**
  * How to say why BullMQ itself failed a job (outside the processor): a job whose worker died
  * twice while running it ("stalled more than allowable limit"), or another reason it gives.
  */
 export function describeJobFailure(failedReason: string | undefined): { code: string; message: string } {
-  if (/(stalled|started) more than allowable limit/.test(failedReason ?? '')) {
+  if (failedOutsideProcessor(failedReason)) {
     return {
       code: 'worker_lost',
       message:

@@ -69,6 +69,8 @@ describe('an ingest job that ends outside the product (split api and worker proc
     }
 
     // A third worker finds the job stalled twice; BullMQ fails it without running it.
+    const socket = await stack.socket();
+    const failedEvent = new Promise<DocumentDto>((resolve) => socket.on('document.failed', (doc) => doc.id === id && resolve(doc)));
     const third = startWorkerProcess(stack.env);
     workers.push(third);
     const failed = await stack.waitForStatus(id, ['failed', 'ready'], 90_000).catch((err: Error) => {
@@ -79,6 +81,7 @@ describe('an ingest job that ends outside the product (split api and worker proc
     assert.equal(failed.error?.code, 'worker_lost');
     assert.equal(failed.error?.retryable, true);
     assert.match(failed.error!.message, /interrupted twice/);
+    assert.equal((await failedEvent).error?.code, 'worker_lost', 'the dashboard hears of it');
     assert.deepEqual(await counts(id), { chroma: 0, chunks: 0, fts: 0 }, 'a failed document keeps no partial vectors or keyword rows');
 
     emulator.faults.latencyMs = 0;
@@ -91,7 +94,8 @@ describe('an ingest job that ends outside the product (split api and worker proc
     await killWorker(third);
   });
 
-  it('fails through the sweep, and retries, a document whose job failed where the worker did not see it', async () => {
+  it('fails through the sweep a document whose job failed unseen, re-queues one whose job was removed, and lets a stuck one be retried', async () => {
+    for (const w of workers) await killWorker(w);
     const docs: DocumentDto[] = [];
     for (const name of ['outwash.txt', 'esker.txt']) {
       docs.push((await upload(stack, [{ name, bytes: `${name} ${PAGE(1)}` }])).body.documents![0]!);
@@ -121,10 +125,16 @@ describe('an ingest job that ends outside the product (split api and worker proc
     assert.equal(res.status, 202, await res.clone().text());
     assert.deepEqual(await stack.services.queue.jobState(retried), { state: 'live' });
 
+    // A job removed from Redis by hand leaves its document queued with nothing to run it.
+    const removed = (await upload(stack, [{ name: 'kame.txt', bytes: `kame ${PAGE(2)}` }])).body.documents![0]!.id;
+    await stack.services.queue.cancel(removed);
+    assert.deepEqual(await stack.services.queue.jobState(removed), { state: 'none' });
+
     await new Promise((r) => setTimeout(r, 1100));
     const sweep = createIngestSweep({ documents: stack.services.documents, queue: stack.services.queue, fail: stack.services.failDocument, intervalMs: 1000, logger: stack.services.logger });
     const result = await sweep();
-    assert.equal(result.failed, 1);
+    assert.deepEqual(result, { failed: 1, requeued: 1 });
+    assert.deepEqual(await stack.services.queue.jobState(removed), { state: 'live' });
     assert.equal(row(swept).status, 'failed');
     assert.equal(row(swept).error_code, 'worker_lost');
     assert.equal(row(swept).retryable, 1);
