@@ -47,6 +47,12 @@ export class UnsupportedMediaTypeError extends HttpError {
     super(415, 'unsupported_media_type', message);
   }
 }
+/** The client went away before its request was complete (an aborted upload): nobody reads the answer. */
+export class ClientClosedRequestError extends HttpError {
+  constructor(message = 'the client closed the connection before the request was complete') {
+    super(499, 'client_closed_request', message);
+  }
+}
 export class TooManyRequestsError extends HttpError {
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds: number) {
@@ -59,6 +65,14 @@ export class ServiceUnavailableError extends HttpError {
   readonly dependency: string;
   constructor(dependency: string, message: string) {
     super(503, `${dependency}_unavailable`, message);
+    this.dependency = dependency;
+  }
+}
+/** A dependency (Ollama, Chroma) answered, but with something the product cannot use. */
+export class BadGatewayError extends HttpError {
+  readonly dependency: string;
+  constructor(dependency: string, code: string, message: string) {
+    super(502, code, message);
     this.dependency = dependency;
   }
 }

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import {
+  debianFile,
   makeCorruptPdf,
   makeDocx,
   makeEncryptedPdf,
@@ -19,8 +20,9 @@ import { parseFile } from './parse-file.ts';
 import type { PermanentReason } from '../ingest.errors.ts';
 
 const LIMITS = { timeoutMs: 60_000, maxMemoryMb: 256 };
-const R_INTRO = '/usr/share/R/doc/manual/R-intro.pdf';
-const REFMAN = '/usr/share/R/doc/manual/refman.pdf';
+// Real manuals; read through debianFile so their absence names the package to install.
+const rIntro = () => debianFile('/usr/share/R/doc/manual/R-intro.pdf', 'r-doc-pdf');
+const refman = () => debianFile('/usr/share/R/doc/manual/refman.pdf', 'r-doc-pdf');
 const LONG_PAGE = Array.from({ length: 25 }, (_, i) => `Sentence ${i} describes the sluice gate and its winch.`).join(' ');
 
 function failsWith(reason: PermanentReason, pattern?: RegExp) {
@@ -81,7 +83,7 @@ describe('parseFile', () => {
   });
 
   it('reads a real 100-page manual with its page numbers', async () => {
-    const doc = await parseFile(R_INTRO, 'pdf', LIMITS);
+    const doc = await parseFile(rIntro(), 'pdf', LIMITS);
     assert.ok(doc.pageCount! > 90, `pageCount ${doc.pageCount}`);
     assert.equal(doc.pages.length, doc.pageCount);
     assert.equal(doc.pages.at(-1)!.page, doc.pageCount);
@@ -111,17 +113,17 @@ describe('parseFile', () => {
 
   it('stops a parse that runs past its time limit and reports parse_timeout', async () => {
     const started = Date.now();
-    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 150, maxMemoryMb: 256 }), failsWith('parse_timeout', /150 ms/));
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 150, maxMemoryMb: 256 }), failsWith('parse_timeout', /150 ms/));
     assert.ok(Date.now() - started < 2000, 'rejected soon after the limit');
   });
 
   it('stops a parse that needs more memory than allowed and reports parse_memory', async () => {
-    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 60_000, maxMemoryMb: 64 }), failsWith('parse_memory', /more than 64 MB/));
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 60_000, maxMemoryMb: 64 }), failsWith('parse_memory', /more than 64 MB/));
   });
 
   it('stops when its signal is aborted', async () => {
     const controller = new AbortController();
-    const parsing = parseFile(R_INTRO, 'pdf', LIMITS, { signal: controller.signal });
+    const parsing = parseFile(rIntro(), 'pdf', LIMITS, { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('document deleted')), 50);
     await assert.rejects(parsing, /document deleted/);
   });
@@ -171,7 +173,7 @@ describe('parseFile', () => {
 
   it('ends its parser process when the process that started it is killed', async () => {
     const script = `import { parseFile } from ${JSON.stringify(new URL('./parse-file.ts', import.meta.url).href)};
-      await parseFile(${JSON.stringify(REFMAN)}, 'pdf', { timeoutMs: 600000, maxMemoryMb: 1024 });`;
+      await parseFile(${JSON.stringify(refman())}, 'pdf', { timeoutMs: 600000, maxMemoryMb: 1024 });`;
     const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
     const parser = await waitForValue(() => childrenOf(owner.pid!).find((pid) => commandOf(pid).includes('parse.child')), 'the parser process to start');
     owner.kill('SIGKILL');
@@ -181,7 +183,7 @@ describe('parseFile', () => {
   });
 
   it('rejects nonsensical limits before starting a parser', async () => {
-    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 0, maxMemoryMb: 256 }), RangeError);
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 0, maxMemoryMb: 256 }), RangeError);
   });
 
   describe('decompression bombs, with a 200 MB cap', () => {
