@@ -1,12 +1,16 @@
 import type { DocumentKind, ParsedPage } from './parse.types.ts';
 import { htmlToText } from './html-to-text.ts';
 import { normalizeText } from './normalize-text.ts';
+import { removePageFurniture } from './page-furniture.ts';
 import { readUtf8 } from './parse-text.ts';
 import { checkZip } from './zip-check.ts';
 
 /** Parts a Word document may hold, and how much one part may expand (XML rarely passes 20x). */
 const DOCX_MAX_ENTRIES = 10_000;
 const DOCX_MAX_RATIO = 300;
+
+/** Pages handed to the caller at a time. */
+const PAGE_BATCH = 50;
 
 /**
  * Extracts and normalises the text of one file, in this thread. `onPages` receives the pages
@@ -25,9 +29,16 @@ export async function extractDocument(
   switch (kind) {
     case 'pdf': {
       const { extractPdfPages } = await import('./parse-pdf.ts');
-      return extractPdfPages(filePath, (pages) =>
-        onPages(pages.map((p) => ({ page: p.page, text: normalizeText(p.text, { dehyphenate: true }) }))),
-      );
+      // Running headers and footers are found by comparing pages, so the pages' text (a few MB
+      // for thousands of pages; pdf.js's own memory is still released batch by batch) is kept
+      // until the end, then handed on in batches.
+      const pages: ParsedPage[] = [];
+      const count = await extractPdfPages(filePath, (batch) => {
+        for (const p of batch) pages.push({ page: p.page, text: normalizeText(p.text, { dehyphenate: true }) });
+      });
+      const clean = removePageFurniture(pages);
+      for (let i = 0; i < clean.length; i += PAGE_BATCH) onPages(clean.slice(i, i + PAGE_BATCH));
+      return count;
     }
     case 'docx': {
       await checkZip(filePath, { maxExpandedBytes: limits.maxExpandedBytes, maxEntries: DOCX_MAX_ENTRIES, maxRatio: DOCX_MAX_RATIO }, 'the Word document');
