@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { classifyIngestError } from './failure.ts';
 import { cappedBackoff, INGEST_QUEUE, queuePrefix, type JobData } from './jobs.ts';
 
@@ -14,14 +15,17 @@ export function startIngestWorker(deps: {
   connection: ConnectionOptions;
   documents: DocumentsRepository;
   process: (job: Job<JobData<'ingest'>>) => Promise<void>;
+  metrics: Metrics;
   logger: Logger;
 }) {
   const { config, documents, logger } = deps;
+  const outcomes = deps.metrics.ingest.documents;
   const worker = new Worker<JobData<'ingest'>, void>(
     INGEST_QUEUE,
     async (job) => {
       try {
         await deps.process(job);
+        if (documents.get(job.data.documentId)?.status === 'ready') outcomes.inc({ outcome: 'ready', reason: 'none' });
       } catch (err) {
         throw recordFailure(job, err);
       }
@@ -46,6 +50,7 @@ export function startIngestWorker(deps: {
     if (failure.permanent) {
       log.warn({ code: failure.code, reason: failure.message }, 'ingestion failed permanently');
       documents.setStatus(documentId, 'failed', { stage: null, error: { code: failure.code, message: failure.message, retryable: false } });
+      outcomes.inc({ outcome: 'failed', reason: failure.code });
       return new UnrecoverableError(failure.message);
     }
     const attempts = job.opts.attempts ?? 1;
@@ -53,9 +58,11 @@ export function startIngestWorker(deps: {
       log.error({ err, code: failure.code }, 'ingestion gave up after the last attempt');
       const message = `gave up after ${attempts} attempts: ${failure.message}`;
       documents.setStatus(documentId, 'failed', { stage: null, error: { code: failure.code, message, retryable: true } });
+      outcomes.inc({ outcome: 'failed', reason: failure.code });
     } else {
       log.warn({ err, code: failure.code, attempt: job.attemptsMade + 1 }, 'ingestion will be retried');
       documents.setStatus(documentId, 'queued', { stage: 'waiting', error: { code: failure.code, message: failure.message, retryable: true } });
+      outcomes.inc({ outcome: 'retried', reason: failure.code });
     }
     return err instanceof Error ? err : new Error(failure.message);
   }

@@ -12,6 +12,7 @@ import { presentDocument } from '../documents/documents.presenter.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import { INGEST_QUEUE, progressSchema, queuePrefix } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { socketGuard } from './socket-guard.ts';
 
 const subscribeSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
@@ -36,6 +37,7 @@ export async function startGateway(deps: {
   bus: DocumentEventBus;
   verifyBearer: (token: string) => Promise<Principal>;
   readableIds: (principal: Principal) => string[];
+  metrics: Metrics;
   logger: Logger;
 }) {
   const { config, documents, logger } = deps;
@@ -66,6 +68,8 @@ export async function startGateway(deps: {
   io.on('connection', (socket) => {
     const { principal } = socket.data;
     guard.track(socket);
+    deps.metrics.http.socketConnections.inc();
+    socket.once('disconnect', () => deps.metrics.http.socketConnections.dec());
     void socket.join(userRoom(principal.userId));
     // A socket lives no longer than the credential it was opened with.
     if (principal.expiresAt) {
