@@ -9,30 +9,40 @@ import { secondsSince, statusClass, type Metrics } from './metrics.ts';
 export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
-    let route: string | undefined;
-    // Read while the matched router still has its mount path on req.baseUrl.
+    const route = captureRoute(req);
     res.once('close', () => {
-      route ??= routeTemplate(req);
-      const labels = { route, method: methodLabel(req.method), status_class: statusClass(res.statusCode) };
+      const labels = { route: route.template, method: methodLabel(req.method), status_class: statusClass(res.statusCode) };
       metrics.http.requests.inc(labels);
       metrics.http.duration.observe(labels, secondsSince(started));
     });
-    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
-    res.end = ((...args: unknown[]) => {
-      route ??= routeTemplate(req);
-      return end(...args);
-    }) as typeof res.end;
     next();
   };
+}
+
+/**
+ * The router sets `req.route` when a route matches; its mount path is on `req.baseUrl` only
+ * until the request leaves that router (an error handed to `next` does), so the template is
+ * taken at that moment. Mount paths are lower-case and matched without regard to case, so the
+ * mount path is lower-cased: `/API/V1/...` is the same route.
+ */
+function captureRoute(req: Request): { template: string } {
+  const captured = { template: 'unmatched' };
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      if (!value) return;
+      const path = value.path;
+      captured.template = typeof path === 'string' ? `${req.baseUrl.toLowerCase()}${path === '/' && req.baseUrl ? '' : path}` : 'web';
+    },
+  });
+  return captured;
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 function methodLabel(method: string): string {
   return METHODS.has(method) ? method : 'OTHER';
-}
-
-function routeTemplate(req: Request): string {
-  const path = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string') return req.route ? 'web' : 'unmatched';
-  return `${req.baseUrl}${path === '/' && req.baseUrl ? '' : path}`;
 }
