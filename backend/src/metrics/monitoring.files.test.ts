@@ -143,15 +143,24 @@ describe('docker-compose.monitoring.yml on top of the production file', () => {
     const real = path.join(REPO, 'docker-compose.production.yml');
     if (fs.existsSync(real)) return real;
     const base = path.join(REPO, `.compose-base-${process.pid}.yml`);
-    const service = (image: string) => ({ image, networks: ['backend'] });
-    fs.writeFileSync(base, JSON.stringify({ services: { api: service('rag:1'), worker: service('rag:1'), redis: service('redis:7.0.15'), chromadb: service('chromadb/chroma:1.0.5'), nginx: service('rag-nginx:1') }, networks: { backend: { internal: true } } }));
+    const service = (image: string, extra: object = {}) => ({ image, networks: ['internal'], ...extra });
+    const backend = { environment: { ROLES: 'api' }, volumes: ['app-data:/data'], networks: ['internal', 'egress'] };
+    const services = {
+      api: service('rag:1', backend),
+      worker: service('rag:1', { ...backend, environment: { ROLES: 'worker' } }),
+      redis: service('redis:7.4.3-bookworm'),
+      chromadb: service('chroma:1.0.5'),
+      nginx: service('rag-nginx:1', { depends_on: { api: { condition: 'service_healthy' } }, volumes: ['./ssl:/etc/nginx/ssl:ro'] }),
+    };
+    fs.writeFileSync(base, JSON.stringify({ services, networks: { public: {}, internal: { internal: true }, egress: {} }, volumes: { 'app-data': {} } }));
     return base;
   }
 
   function composeConfig(env: string) {
     const envFile = path.join(tmp, 'env');
     const example = path.join(REPO, '.env.production.example');
-    fs.writeFileSync(envFile, `${fs.existsSync(example) ? fs.readFileSync(example, 'utf8') : ''}\n${env}\n`);
+    // The example settings plus the test's; the services' env_file (RAG_ENV_FILE) is this file too.
+    fs.writeFileSync(envFile, `${fs.existsSync(example) ? fs.readFileSync(example, 'utf8') : ''}\n${env}\nRAG_ENV_FILE=${envFile}\n`);
     const prod = productionFile();
     try {
       return run('docker-compose', ['--env-file', envFile, '-f', prod, '-f', 'docker-compose.monitoring.yml', 'config'], { cwd: REPO });
@@ -172,15 +181,19 @@ describe('docker-compose.monitoring.yml on top of the production file', () => {
       assert.equal(s.restart, 'unless-stopped', `${name} restarts`);
       assert.equal((s.logging as { options: Record<string, string> }).options['max-size'], '10m', `${name} rotates its logs`);
       assert.equal(s.ports, undefined, `${name} publishes no port`);
-      assert.ok(Object.keys(s.networks as object).includes('backend'), `${name} joins the stack's network`);
+      assert.ok(Object.keys(s.networks as object).includes('internal'), `${name} joins the stack's network`);
     }
-    assert.equal(config.networks.backend!.internal, true);
+    assert.equal(config.networks.internal!.internal, true);
+    const api = config.services.api!;
+    assert.equal((api.environment as Record<string, string>).TLS_CERT_FILE, '/run/tls/server.crt');
+    assert.equal((api.environment as Record<string, string>).ROLES, 'api', 'the production settings stay');
     for (const v of ['prometheus-data', 'alertmanager-data', 'grafana-data']) assert.ok(v in config.volumes, `named volume ${v}`);
     const grafanaEnv = config.services.grafana!.environment as Record<string, string>;
     assert.equal(grafanaEnv.GF_SECURITY_ADMIN_PASSWORD, 'grafana-secret-for-test');
     assert.equal(grafanaEnv.GF_SERVER_SERVE_FROM_SUB_PATH, 'true');
     const nginxVolumes = JSON.stringify(config.services.nginx!.volumes);
     assert.match(nginxVolumes, /monitoring\/nginx\/grafana\.conf/);
+    assert.match(nginxVolumes, /\/etc\/nginx\/ssl/, "nginx keeps the production file's volumes");
   });
 
   it('refuses to start Grafana without an admin password from .env.production', () => {
