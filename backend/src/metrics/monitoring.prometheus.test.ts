@@ -91,7 +91,7 @@ describe('the dashboards and alert rules against a real Prometheus', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('scrapes every job of prometheus.yml while documents are ingested and questions asked', async () => {
+  it('scrapes every job of prometheus.yml while documents are ingested and questions asked', async (t) => {
     await waitFor('up{job="rag-worker"} == 1');
     const socket = await stack.socket();
 
@@ -132,6 +132,12 @@ describe('the dashboards and alert rules against a real Prometheus', () => {
     const up = (await query('up == 1')).data.result as { metric: { job: string } }[];
     const jobs = new Set(up.map((r) => r.metric.job));
     for (const job of ['rag-api', 'rag-worker', 'node', 'redis', 'alertmanager', 'prometheus']) assert.ok(jobs.has(job), `job ${job} is scraped`);
+    // What one scrape of the api and of the worker costs (a figure, not a limit).
+    for (const job of ['rag-api', 'rag-worker']) {
+      const [samples] = (await query(`scrape_samples_scraped{job="${job}"}`)).data.result as { value: [number, string] }[];
+      const [seconds] = (await query(`scrape_duration_seconds{job="${job}"}`)).data.result as { value: [number, string] }[];
+      t.diagnostic(`${job}: ${samples!.value[1]} samples per scrape, last scrape took ${(Number(seconds!.value[1]) * 1000).toFixed(1)} ms`);
+    }
   });
 
   it('answers every query of every dashboard panel with data', async () => {
