@@ -96,6 +96,26 @@ describe('/metrics on the api', () => {
     assert.equal(value(s, 'rag_documents', { status: 'failed' }), 1);
   });
 
+  it('counts an answer the asker walked away from as aborted', async () => {
+    stack.emulator.faults.tokenDelayMs = 200;
+    try {
+      const controller = new AbortController();
+      const res = await stack.fetch('/api/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'Tell me all about firn density and depth.' }), signal: controller.signal });
+      const reader = res.body!.getReader();
+      let seen = '';
+      while (!seen.includes('event: token')) seen += new TextDecoder().decode((await reader.read()).value);
+      controller.abort();
+      let aborted: number | undefined;
+      for (let i = 0; i < 100 && aborted === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        aborted = value(await scrape(`${stack.baseUrl}/metrics`), 'rag_chat_answers_total', { outcome: 'aborted' });
+      }
+      assert.equal(aborted, 1);
+    } finally {
+      stack.emulator.faults.tokenDelayMs = 0;
+    }
+  });
+
   it('keeps the number of series fixed however many ids and bad paths are asked for', async () => {
     const probe = async () => {
       const id = randomUUID();
