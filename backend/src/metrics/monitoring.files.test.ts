@@ -196,6 +196,19 @@ describe('docker-compose.monitoring.yml on top of the production file', () => {
     assert.match(nginxVolumes, /\/etc\/nginx\/ssl/, "nginx keeps the production file's volumes");
   });
 
+  it("mounts the /grafana/ location where the production nginx's TLS server includes it", () => {
+    const compose = readYaml<{ services: { nginx: { volumes: string[] } } }>(path.join(REPO, 'docker-compose.monitoring.yml'));
+    const target = compose.services.nginx.volumes.map((v) => v.split(':')[1]!).find((t) => t.endsWith('/grafana.conf'))!;
+    assert.equal(target, '/etc/nginx/locations/grafana.conf');
+    // The production nginx's site, once it is in this tree: its HTTPS server must include that folder.
+    const site = path.join(REPO, 'nginx', 'templates', 'conf.d', 'rag.conf');
+    if (fs.existsSync(site)) {
+      const text = fs.readFileSync(site, 'utf8');
+      const https = text.slice(text.search(/listen [^;]*ssl/));
+      assert.match(https, /include \/etc\/nginx\/locations\/\*\.conf;/, 'the HTTPS server includes /etc/nginx/locations/*.conf');
+    }
+  });
+
   it('refuses to start Grafana without an admin password from .env.production', () => {
     const result = composeConfig('REDIS_PASSWORD=redis-secret-for-test');
     assert.notEqual(result.status, 0);
