@@ -1,8 +1,10 @@
 import { loadOrCreateSecret } from './auth/auth.tokens.ts';
+import { createFileLinks } from './documents/file-links.ts';
 import { createSecurity } from './auth/security.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
 import { createConversationsRepository } from './chat/conversations.repository.ts';
+import { createFeedbackRepository } from './chat/feedback.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
 import type { LocalChroma } from './clients/chroma-local.ts';
 import { openDatabase } from './clients/db.ts';
@@ -48,15 +50,12 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
   const conversations = createConversationsRepository(db);
+  const feedback = createFeedbackRepository(db);
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
-  const security = createSecurity({
-    config,
-    db,
-    redis,
-    logger: scoped(logger, 'http'),
-    jwtSecret: config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir),
-  });
+  const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
+  const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
+  const fileLinks = createFileLinks(jwtSecret);
   const { settings, audit } = security;
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, metrics, logger: scoped(logger, 'llm') });
@@ -119,6 +118,8 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     embedder,
     retrieval,
     documentsService,
+    fileLinks,
+    feedback,
     chat,
     ingest,
     health,

@@ -54,13 +54,16 @@ export function createIngestProcessor(deps: IngestDeps) {
     documents.countAttempt(documentId);
     const report = async (stage: IngestProgress['stage'], done: number, total: number) => {
       const span = STAGE_END[stage] - STAGE_START[stage];
-      const percent = Math.min(100, Math.round(STAGE_START[stage] + (total === 0 ? span : (span * done) / total)));
+      // A total of 0 means not known yet: the stage has just started.
+      const percent = Math.min(100, Math.round(STAGE_START[stage] + (total === 0 ? 0 : (span * done) / total)));
       documents.setProgress(documentId, stage, percent);
-      await job.updateProgress({ stage, done, total, percent } satisfies IngestProgress);
+      const unit = stage === 'parsing' ? 'page' : 'chunk';
+      await job.updateProgress({ stage, unit, done, total, percent } satisfies IngestProgress);
     };
 
     documents.setStatus(documentId, 'processing', { stage: 'parsing', progress: 0, error: null });
-    await report('parsing', 0, 1);
+    // The page count is known only once the file is parsed: until then the total is 0 (unknown).
+    await report('parsing', 0, 0);
     if (!files.exists(doc.sha256)) throw new PermanentIngestError('file_missing', 'the uploaded file is missing from storage; upload it again');
     const started = Date.now();
     const parsingDone = stageTimer('parsing');
@@ -69,7 +72,7 @@ export function createIngestProcessor(deps: IngestDeps) {
       maxMemoryMb: config.ingest.parseMaxMemoryMb,
     });
     parsingDone();
-    await report('parsing', 1, 1);
+    if (parsed.pageCount) await report('parsing', parsed.pageCount, parsed.pageCount);
 
     const settings = deps.settings.get();
     const chunkingDone = stageTimer('chunking');
