@@ -13,6 +13,8 @@ import { rejectPrototypeKeys } from './http/json-guard.ts';
 import { requestContext } from './http/request-context.ts';
 import { cors, securityHeaders } from './http/security-headers.ts';
 import { scoped } from './logger.ts';
+import { httpMetrics } from './metrics/http-metrics.ts';
+import { metricsRouter } from './metrics/metrics.routes.ts';
 import type { Services } from './services.ts';
 
 /** The Express app: routes over the services, one error middleware at the end. */
@@ -28,8 +30,10 @@ export function createApp(services: Services): express.Express {
   // JSON answers carry user-chosen text (file names); <, > and & go out as \u003c etc., never as markup.
   app.set('json escape', true);
   app.use(requestContext(httpLog));
+  app.use(httpMetrics(services.metrics));
   app.use(securityHeaders());
   app.use(healthRouter(services.health));
+  app.use(metricsRouter(services.metrics));
 
   const api = express.Router();
   api.use(cors(config.http.allowedOrigins));

@@ -27,6 +27,10 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().min(1).default('false'),
   // Grafana's address, linked from the dashboard's status page when set.
   GRAFANA_URL: url.optional(),
+  // Port of /metrics in a worker-only process (ROLES=worker; an api serves /metrics on PORT); 0 picks a free port.
+  METRICS_PORT: int(0, 65535).default(9464),
+  // PEM certificate (e.g. the one nginx serves) whose expiry is exported as a metric; unset exports none.
+  TLS_CERT_FILE: z.string().min(1).optional(),
   // Socket.io connections one client address may hold open at once.
   SOCKET_MAX_CONNECTIONS_PER_IP: int(1, 10_000).default(20),
   // Seconds a client has to send a whole request (headers and body, e.g. an upload) before it gets 408 and is disconnected.
@@ -182,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_S * 1000,
     },
     grafanaUrl: e.GRAFANA_URL ?? null,
+    metrics: { port: e.METRICS_PORT, tlsCertFile: e.TLS_CERT_FILE ? path.resolve(e.TLS_CERT_FILE) : null },
     log: { level: e.LOG_LEVEL },
     paths: {
       dataDir,
@@ -190,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uploads: path.join(dataDir, 'tmp'),
       chroma: path.join(dataDir, 'chroma'),
       web: path.resolve(e.WEB_DIR),
+      // Written by scripts/backup.sh after each verified backup: { time, sizeBytes, durationSeconds }.
+      backupStatus: path.join(dataDir, 'backups', 'last-success.json'),
     },
     ollama: {
       host: e.OLLAMA_HOST,

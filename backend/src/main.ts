@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startIngestWorker } from './ingest/ingest.worker.ts';
 import { startIngestSweep } from './ingest/sweep.ts';
 import { createLogger, scoped, type Logger } from './logger.ts';
+import { startMetricsServer } from './metrics/metrics.routes.ts';
 import { startGateway } from './realtime/gateway.ts';
 import { createServices, type Services } from './services.ts';
 import { bootstrapAdmin } from './users/bootstrap-admin.ts';
@@ -37,11 +38,19 @@ export async function start(config: Config, logger: Logger) {
       documents: services.documents,
       fail: services.failDocument,
       process: services.ingest,
+      metrics: services.metrics,
       logger: scoped(logger, 'ingest'),
     });
     const sweep = startIngestSweep({ documents: services.documents, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
     stops.push(async () => sweep.stop(), () => worker.drain());
     logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
+  }
+
+  // An api serves /metrics itself; a worker-only process answers on its own port.
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  if (config.roles.has('worker') && !config.roles.has('api')) {
+    metricsServer = await startMetricsServer(services.metrics, { host: config.http.host, port: config.metrics.port, logger: scoped(logger, 'app') });
+    stops.push(() => metricsServer!.close());
   }
 
   let server: http.Server | undefined;
@@ -64,6 +73,7 @@ export async function start(config: Config, logger: Logger) {
       bus: services.bus,
       verifyBearer: services.security.authenticator.verifyBearer,
       readableIds: services.collections.readableIds,
+      metrics: services.metrics,
       logger: scoped(logger, 'socket'),
     });
     await new Promise<void>((resolve) => server!.listen(config.http.port, config.http.host, resolve));
@@ -82,6 +92,7 @@ export async function start(config: Config, logger: Logger) {
   return {
     services,
     server,
+    metricsServer: metricsServer?.server,
     /** The Chroma this process started and supervises (none when CHROMA_URL is set). */
     chroma,
     async stop() {

@@ -23,6 +23,9 @@ import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';
+import { createCorpusRepository } from './metrics/corpus.repository.ts';
+import { createMetrics, ollamaObserver } from './metrics/metrics.ts';
+import { registerStateMetrics } from './metrics/state-metrics.ts';
 import { createChunksRepository } from './retrieval/chunks.repository.ts';
 import { createKeywordSearcher } from './retrieval/keyword-pool.ts';
 import { createRetrievalService } from './retrieval/retrieval.service.ts';
@@ -38,10 +41,11 @@ export interface ServiceOverrides {
  */
 export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}, context: { localChroma?: Pick<LocalChroma, 'problem'> } = {}) {
   if (!config.chroma.url) throw new Error('createServices needs config.chroma.url (start a local Chroma first)');
+  const metrics = createMetrics();
   const db = openDatabase(config.paths.database);
   const redis = createRedis(config, 'cache', scoped(logger, 'app'));
   const queueConnection = createRedis(config, 'queue', scoped(logger, 'app'));
-  const llm = overrides.llm ?? createOllamaClient(config);
+  const llm = overrides.llm ?? createOllamaClient(config, ollamaObserver(metrics));
   const vectors = overrides.vectors ?? createChromaStore(config.chroma.url, config.chroma.prefix);
   const files = createFileStore(config.paths);
   const documents = createDocumentsRepository(db);
@@ -56,9 +60,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const fileLinks = createFileLinks(jwtSecret);
   const { settings, audit } = security;
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
-  const embedder = createEmbedder({ config, llm, redis, settings, logger: scoped(logger, 'llm') });
+  const embedder = createEmbedder({ config, llm, redis, settings, metrics, logger: scoped(logger, 'llm') });
   const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
-  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, settings });
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, settings, metrics });
 
   const documentsService = createDocumentsService({
     db,
@@ -81,15 +85,26 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     cache: createAnswerCache({ db, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
     access: collections,
     settings,
+    metrics,
     logger: scoped(logger, 'llm'),
   });
-  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, logger: scoped(logger, 'ingest') });
+  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
   const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
+  registerStateMetrics(metrics.registry, {
+    health,
+    queue,
+    corpus: createCorpusRepository(db),
+    dataDir: config.paths.dataDir,
+    backupStatusFile: config.paths.backupStatus,
+    tlsCertFile: config.metrics.tlsCertFile,
+    logger: scoped(logger, 'app'),
+  });
 
   return {
     config,
     logger,
+    metrics,
     db,
     redis,
     queueConnection,

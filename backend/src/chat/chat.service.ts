@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { LlmClient } from '../clients/ollama.ts';
 import type { Config } from '../config.ts';
 import type { ChatRequest, ChatResponseDto, CitationDto, SourceDto } from '../contracts/chat.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { HttpError, NotFoundError } from '../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { Logger } from '../logger.ts';
+import { secondsSince, type Metrics } from '../metrics/metrics.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import type { RetrievalService } from '../retrieval/retrieval.service.ts';
 import type { AnswerCache } from './answer-cache.ts';
@@ -30,11 +31,30 @@ export interface ChatServiceDeps {
   cache: AnswerCache;
   access: Pick<CollectionsService, 'readableIds'>;
   settings: Pick<SettingsStore, 'get'>;
+  metrics: Metrics;
   logger: Logger;
 }
 
 export function createChatService(deps: ChatServiceDeps) {
   const { config, llm, retrieval, conversations, cache, logger } = deps;
+  const measured = deps.metrics.chat;
+
+  /** Counts every answer by outcome; a refused request (unknown conversation or collection) is not an answer. */
+  async function answerMeasured(req: ChatRequest, principal: Principal, sink: AnswerSink, signal: AbortSignal): Promise<ChatResponseDto> {
+    const started = performance.now();
+    const count = (outcome: 'answered' | 'no_sources' | 'cached' | 'failed' | 'aborted') => {
+      measured.answers.inc({ outcome });
+      measured.duration.observe({ outcome }, secondsSince(started));
+    };
+    try {
+      const result = await answer(req, principal, sink, signal);
+      count(signal.aborted ? 'aborted' : result.cached ? 'cached' : result.noSources ? 'no_sources' : 'answered');
+      return result;
+    } catch (err) {
+      if (!(err instanceof HttpError && err.status < 500)) count(signal.aborted ? 'aborted' : 'failed');
+      throw err;
+    }
+  }
 
   /**
    * Answers a question over the collections: retrieve, prompt, stream from Ollama, save.
@@ -64,6 +84,7 @@ export function createChatService(deps: ChatServiceDeps) {
     const cacheKey = history.length === 0 ? cache.keyFor(req.question, collectionIds, settings) : null;
     if (collectionIds.length === 0) throw new NotFoundError('there is no collection you can ask');
     const hit = cacheKey ? await cache.get(cacheKey) : null;
+    if (cacheKey && config.chat.answerCacheTtlS > 0) measured.answerCache.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) {
       sink.sources({ conversationId, sources: hit.sources });
       sink.token(hit.answer);
@@ -90,10 +111,12 @@ export function createChatService(deps: ChatServiceDeps) {
       systemPrompt: settings.systemPrompt,
     });
     const sources = presentSources(used, req.question);
+    measured.sourcesUsed.observe(used.length);
     const tokens = llm.chat(messages, { model: settings.chatModel, temperature: settings.temperature, signal })[Symbol.asyncIterator]();
     // Wait for the model's first words before saying anything, so an unreachable Ollama is a clean 503.
     const first = await tokens.next();
     const firstTokenMs = elapsed();
+    measured.timeToFirstToken.observe(firstTokenMs / 1000);
     sink.sources({ conversationId, sources });
 
     // What the client sees and what is stored pass through one image filter, piece by piece.
@@ -127,7 +150,7 @@ export function createChatService(deps: ChatServiceDeps) {
     const leftOut = omitted > 0 ? { sourcesLeftOut: { count: omitted, reason: 'context_budget' as const } } : {};
     return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false, ...leftOut };
   }
-  return { answer };
+  return { answer: answerMeasured };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;

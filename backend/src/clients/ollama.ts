@@ -54,7 +54,17 @@ export function sameModel(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
+/** What the client reports about each exchange with Ollama (the metrics listen here). */
+export interface OllamaObserver {
+  /** A request that succeeded, with its duration and Ollama's own token counts. */
+  succeeded(operation: 'chat' | 'embed', model: string, seconds: number, usage: { promptTokens: number; outputTokens: number; generationSeconds: number }): void;
+  /** A request that failed, by kind; `timeout` is an unreachable Ollama that did not answer in time. */
+  failed(operation: 'chat' | 'embed', kind: OllamaFailure | 'timeout'): void;
+}
+
+const NO_OBSERVER: OllamaObserver = { succeeded() {}, failed() {} };
+
+export function createOllamaClient(config: Pick<Config, 'ollama'>, observer: OllamaObserver = NO_OBSERVER): LlmClient {
   const { host, timeoutMs } = config.ollama;
   // The timeout covers the whole exchange; a caller's signal (client went away) also ends it.
   const timedFetch: typeof fetch = (input, init) =>
@@ -68,14 +78,19 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
     host,
     async embed(texts, { model, signal }) {
       if (texts.length === 0) return [];
-      const res = await call(() => withSignal(signal, () => client.embed({ model, input: texts, truncate: true })), model);
+      const started = performance.now();
+      const res = await observed('embed', () => call(() => withSignal(signal, () => client.embed({ model, input: texts, truncate: true })), model));
       if (!Array.isArray(res.embeddings) || res.embeddings.length !== texts.length) {
+        observer.failed('embed', 'bad_response');
         throw new OllamaError('bad_response', `Ollama returned ${res.embeddings?.length ?? 0} embeddings from model "${model}" for ${texts.length} texts`);
       }
+      const promptTokens = (res as { prompt_eval_count?: number }).prompt_eval_count ?? 0;
+      observer.succeeded('embed', model, (performance.now() - started) / 1000, { promptTokens, outputTokens: 0, generationSeconds: 0 });
       return res.embeddings;
     },
     async *chat(messages, { model, temperature, signal }) {
-      const stream = await call(
+      const started = performance.now();
+      const stream = await observed('chat', () => call(
         () =>
           client.chat({
             model,
@@ -84,17 +99,23 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
             options: { temperature },
           }),
         model,
-      );
+      ));
       const onAbort = () => stream.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         if (signal?.aborted) stream.abort();
         for await (const part of stream) {
           if (part.message?.content) yield part.message.content;
+          if (part.done) {
+            const usage = { promptTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0, generationSeconds: (part.eval_duration ?? 0) / 1e9 };
+            observer.succeeded('chat', model, (performance.now() - started) / 1000, usage);
+          }
         }
       } catch (err) {
         if (signal?.aborted) return;
-        throw classify(err, model);
+        const failure = classify(err, model);
+        observer.failed('chat', failureKind(failure));
+        throw failure;
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
@@ -120,6 +141,16 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
       );
     },
   };
+
+  // Counts a request that failed before any answer came back.
+  async function observed<T>(operation: 'chat' | 'embed', fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof OllamaError) observer.failed(operation, failureKind(err));
+      throw err;
+    }
+  }
 
   async function call<T>(fn: () => Promise<T>, model: string): Promise<T> {
     try {
@@ -149,6 +180,11 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
     const reason = status ? `answered ${status}` : describeNetworkError(err);
     return new OllamaError('unreachable', `Ollama is unreachable at ${host} (${reason})`, { cause: err });
   }
+}
+
+/** The kind a failure is counted under: an unreachable Ollama that timed out is told apart. */
+function failureKind(err: OllamaError): OllamaFailure | 'timeout' {
+  return err.kind === 'unreachable' && describeNetworkError(err.cause) === 'timed out' ? 'timeout' : err.kind;
 }
 
 /** Runs `fn` unless the signal is already aborted; the ollama client's non-stream calls take no signal. */

@@ -8,6 +8,7 @@ import { createLogger } from '../logger.ts';
 import { REDIS_URL } from '../../test/support/stack.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
 import { createEmbedder, InvalidEmbeddingError } from './embedder.ts';
+import { createMetrics } from '../metrics/metrics.ts';
 
 describe('the embedder', () => {
   let emulator: OllamaEmulator;
@@ -33,7 +34,7 @@ describe('the embedder', () => {
 
   it('asks Ollama in batches and answers repeated texts from the Redis cache', async () => {
     const llm = createOllamaClient({ ollama: { ...config.ollama, host: emulator.url } });
-    const embedder = createEmbedder({ config, llm, redis, settings, logger });
+    const embedder = createEmbedder({ config, llm, redis, settings, metrics: createMetrics(), logger });
     const texts = Array.from({ length: 10 }, (_, i) => `text number ${i} about tidal energy`);
     const first = await embedder.embed(texts);
     assert.equal(emulator.stats.requests['/api/embed'], 3, '10 texts in batches of 4');
@@ -47,7 +48,7 @@ describe('the embedder', () => {
   it('never passes on a zero or NaN vector from the model', async () => {
     for (const bad of [[0, 0, 0], [0.5, Number.NaN, 0.1]]) {
       const llm: LlmClient = { host: 'fake', embed: async (t) => t.map(() => bad), chat: async function* () {}, status: async () => ({ version: '0', models: [] }), models: async () => [] };
-      const embedder = createEmbedder({ config, llm, redis, settings, logger });
+      const embedder = createEmbedder({ config, llm, redis, settings, metrics: createMetrics(), logger });
       await assert.rejects(embedder.embed([`fresh ${randomUUID()}`]), InvalidEmbeddingError);
     }
   });

@@ -3,6 +3,7 @@ import type { LlmClient } from '../clients/ollama.ts';
 import type { RedisConnection } from '../clients/redis.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 
 /** Thrown when the model returns a vector that must never be stored (zero, NaN, wrong size). */
@@ -22,8 +23,9 @@ export interface Embedder {
  * Embeddings through Ollama with a Redis cache keyed by model and text hash. A cache failure
  * never fails an embedding: it is logged and the model is asked instead.
  */
-export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: RedisConnection; settings: Pick<SettingsStore, 'get'>; logger: Logger }): Embedder {
+export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: RedisConnection; settings: Pick<SettingsStore, 'get'>; metrics: Metrics; logger: Logger }): Embedder {
   const { config, llm, redis, logger } = deps;
+  const cacheCount = deps.metrics.ollama.embeddingCache;
   const keyOf = (model: string, text: string) => `${config.redis.prefix}:emb:${model}:${createHash('sha256').update(text).digest('hex')}`;
 
   async function cached(keys: string[]): Promise<(number[] | null)[]> {
@@ -55,6 +57,8 @@ export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: Re
         const keys = slice.map((t) => keyOf(model, t));
         const hits = await cached(keys);
         const missing = slice.map((_, i) => i).filter((i) => hits[i] === null);
+        cacheCount.inc({ result: 'hit' }, slice.length - missing.length);
+        cacheCount.inc({ result: 'miss' }, missing.length);
         if (missing.length > 0) {
           const fresh = await llm.embed(missing.map((i) => slice[i]!), { model });
           fresh.forEach((v) => validateVector(v, model));

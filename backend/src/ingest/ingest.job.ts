@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { FileStore } from '../documents/file-store.ts';
 import type { Logger } from '../logger.ts';
+import { secondsSince, type Metrics } from '../metrics/metrics.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.ts';
 import { chunkDocumentYielding } from './chunk/chunk-text.ts';
@@ -20,6 +21,7 @@ export interface IngestDeps {
   embedder: Embedder;
   files: FileStore;
   settings: Pick<SettingsStore, 'get'>;
+  metrics: Metrics;
   logger: Logger;
 }
 
@@ -34,6 +36,12 @@ const STAGE_START = { parsing: 0, chunking: 10, embedding: 15, indexing: 95 } as
 export function createIngestProcessor(deps: IngestDeps) {
   const { config, documents, chunks, vectors, embedder, files } = deps;
   const groupSize = config.ollama.embedBatchSize * 4;
+  const { ingest: measured } = deps.metrics;
+  // Times the stage that starts now; call the returned function when it ends.
+  const stageTimer = (stage: IngestProgress['stage']) => {
+    const started = performance.now();
+    return () => measured.stage.observe({ stage }, secondsSince(started));
+  };
 
   return async function ingest(job: Job<JobData<'ingest'>>): Promise<void> {
     const { documentId } = JOBS.ingest.parse(job.data);
@@ -58,18 +66,23 @@ export function createIngestProcessor(deps: IngestDeps) {
     await report('parsing', 0, 0);
     if (!files.exists(doc.sha256)) throw new PermanentIngestError('file_missing', 'the uploaded file is missing from storage; upload it again');
     const started = Date.now();
+    const parsingDone = stageTimer('parsing');
     const parsed = await parseFile(files.pathFor(doc.sha256), doc.kind, {
       timeoutMs: config.ingest.parseTimeoutMs,
       maxMemoryMb: config.ingest.parseMaxMemoryMb,
     });
+    parsingDone();
     if (parsed.pageCount) await report('parsing', parsed.pageCount, parsed.pageCount);
 
     const settings = deps.settings.get();
+    const chunkingDone = stageTimer('chunking');
     const pieces = await chunkDocumentYielding(parsed, { size: settings.chunkSize, overlap: settings.chunkOverlap });
+    chunkingDone();
     if (pieces.length === 0) throw new PermanentIngestError('no_text', 'no text could be extracted from this document');
     await report('chunking', pieces.length, pieces.length);
 
     const model = settings.embedModel;
+    const embeddingDone = stageTimer('embedding');
     for (let start = 0; start < pieces.length; start += groupSize) {
       const group = pieces.slice(start, start + groupSize);
       const embedded = await embedder.embed(group.map((c) => c.text), model);
@@ -87,10 +100,13 @@ export function createIngestProcessor(deps: IngestDeps) {
       );
       await report('embedding', start + group.length, pieces.length);
     }
+    embeddingDone();
+    const indexingDone = stageTimer('indexing');
     await vectors.deleteDocumentFrom(documentId, pieces.length);
 
     if (!documents.get(documentId)) return discard(documentId, log);
     await chunks.replaceForDocument(documentId, doc.collection_id, pieces);
+    indexingDone();
     await report('indexing', pieces.length, pieces.length);
     documents.setStatus(documentId, 'ready', {
       stage: null,
@@ -101,6 +117,8 @@ export function createIngestProcessor(deps: IngestDeps) {
       error: null,
     });
     documents.bumpCorpusVersion(doc.collection_id);
+    measured.pages.inc(parsed.pageCount ?? 0);
+    measured.chunks.inc(pieces.length);
     log.info({ chunks: pieces.length, pages: parsed.pageCount, ms: Date.now() - started }, 'document ready');
   };
 

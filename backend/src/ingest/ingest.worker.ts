@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import { withLogContext, type Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { FailDocument } from './fail-document.ts';
 import { classifyIngestError, describeJobFailure } from './failure.ts';
 import { cappedBackoff, INGEST_QUEUE, queuePrefix, type JobData } from './jobs.ts';
@@ -17,9 +18,11 @@ export function startIngestWorker(deps: {
   documents: DocumentsRepository;
   fail: FailDocument;
   process: (job: Job<JobData<'ingest'>>) => Promise<void>;
+  metrics: Metrics;
   logger: Logger;
 }) {
   const { config, documents, logger } = deps;
+  const outcomes = deps.metrics.ingest.documents;
   const worker = new Worker<JobData<'ingest'>, void>(
     INGEST_QUEUE,
     (job) =>
@@ -27,6 +30,7 @@ export function startIngestWorker(deps: {
       withLogContext({ jobId: String(job.id) }, async () => {
         try {
           await deps.process(job);
+          if (documents.get(job.data.documentId)?.status === 'ready') outcomes.inc({ outcome: 'ready', reason: 'none' });
         } catch (err) {
           throw await recordFailure(job, err);
         }
@@ -61,6 +65,7 @@ export function startIngestWorker(deps: {
     const { code, message } = describeJobFailure(job.failedReason);
     logger.warn({ jobId: job.id, documentId, code, reason: job.failedReason }, 'ingest job failed outside the processor');
     await deps.fail(documentId, { code, message, retryable: true });
+    outcomes.inc({ outcome: 'failed', reason: code });
   }
 
   // Writes what went wrong to the document, and tells BullMQ whether to retry.
@@ -71,6 +76,7 @@ export function startIngestWorker(deps: {
     if (failure.permanent) {
       log.warn({ code: failure.code, reason: failure.message }, 'ingestion failed permanently');
       await deps.fail(documentId, { code: failure.code, message: failure.message, retryable: false });
+      outcomes.inc({ outcome: 'failed', reason: failure.code });
       return new UnrecoverableError(failure.message);
     }
     const attempts = job.opts.attempts ?? 1;
@@ -78,9 +84,11 @@ export function startIngestWorker(deps: {
       log.error({ err, code: failure.code }, 'ingestion gave up after the last attempt');
       const message = `gave up after ${attempts} attempts: ${failure.message}`;
       await deps.fail(documentId, { code: failure.code, message, retryable: true });
+      outcomes.inc({ outcome: 'failed', reason: failure.code });
     } else {
       log.warn({ err, code: failure.code, attempt: job.attemptsMade + 1 }, 'ingestion will be retried');
       documents.setStatus(documentId, 'queued', { stage: 'waiting', error: { code: failure.code, message: failure.message, retryable: true } });
+      outcomes.inc({ outcome: 'retried', reason: failure.code });
     }
     return err instanceof Error ? err : new Error(failure.message);
   }

@@ -13,6 +13,7 @@ import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import { failedOutsideProcessor } from '../ingest/failure.ts';
 import { INGEST_QUEUE, progressSchema, queuePrefix } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { socketGuard } from './socket-guard.ts';
 
 const subscribeSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
@@ -37,6 +38,7 @@ export async function startGateway(deps: {
   bus: DocumentEventBus;
   verifyBearer: (token: string) => Promise<Principal>;
   readableIds: (principal: Principal) => string[];
+  metrics: Metrics;
   logger: Logger;
 }) {
   const { config, documents, logger } = deps;
@@ -67,6 +69,8 @@ export async function startGateway(deps: {
   io.on('connection', (socket) => {
     const { principal } = socket.data;
     guard.track(socket);
+    deps.metrics.http.socketConnections.inc();
+    socket.once('disconnect', () => deps.metrics.http.socketConnections.dec());
     void socket.join(userRoom(principal.userId));
     // A socket lives no longer than the credential it was opened with.
     if (principal.expiresAt) {

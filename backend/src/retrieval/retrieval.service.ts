@@ -1,6 +1,7 @@
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Config } from '../config.ts';
 import type { Embedder } from '../embedding/embedder.ts';
+import { secondsSince, type Metrics } from '../metrics/metrics.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import type { ChunkRow, ChunksRepository } from './chunks.repository.ts';
 import { fuseTopK, normalise, type FusionMethod, type RankedList } from './fusion.ts';
@@ -49,6 +50,7 @@ export interface RetrievalDeps {
   chunks: ChunksRepository;
   keywords: Pick<KeywordSearcher, 'search'>;
   settings: Pick<SettingsStore, 'get'>;
+  metrics: Metrics;
   /** Overrides of the configured options (the evaluation compares settings this way). */
   options?: Partial<RetrievalOptions>;
 }
@@ -58,14 +60,24 @@ export function createRetrievalService(deps: RetrievalDeps) {
   const { embedder, vectors, chunks, keywords } = deps;
   const options: RetrievalOptions = { ...retrievalOptions(deps.config), ...deps.options };
   const { legs, maxDistance } = options;
+  const legTime = deps.metrics.chat.retrieval;
+  const timedLeg = async <T>(leg: string, fn: () => Promise<T> | T): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      legTime.observe({ leg }, secondsSince(started));
+    }
+  };
 
   /** Search with an already-embedded question (what the latency benchmark measures). */
   async function search(question: string, vector: number[], collectionIds: string[], k: number, model = deps.settings.get().embedModel): Promise<RetrievedChunk[]> {
     const candidates = Math.max(k * 4, 20);
     const [vectorHits, keywordHits] = await Promise.all([
-      legs === 'keyword' ? [] : vectors.queryChunks(model, collectionIds, vector, candidates),
-      legs === 'vector' ? [] : keywords.search({ question, collectionIds, limit: candidates, maxDocShare: options.keywordMaxDocShare }),
+      legs === 'keyword' ? [] : timedLeg('vector', () => vectors.queryChunks(model, collectionIds, vector, candidates)),
+      legs === 'vector' ? [] : timedLeg('keyword', () => keywords.search({ question, collectionIds, limit: candidates, maxDocShare: options.keywordMaxDocShare })),
     ]);
+    const fusionStarted = performance.now();
     const close = vectorHits.filter((h) => h.distance <= maxDistance);
     const vectorWeight = legs === 'hybrid' ? options.vectorWeight : legs === 'vector' ? 1 : 0;
     const lists: RankedList[] = [
@@ -73,6 +85,7 @@ export function createRetrievalService(deps: RetrievalDeps) {
       { ids: keywordHits.map((h) => h.id), scores: normalise(keywordHits.map((h) => h.score), true), weight: 1 - vectorWeight },
     ];
     const { ids, scores } = fuseTopK(lists, k, options.fusion, options.rrfK);
+    legTime.observe({ leg: 'fusion' }, secondsSince(fusionStarted));
     const rows = new Map(chunks.getReady(ids).map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const row = rows.get(id);
@@ -86,7 +99,7 @@ export function createRetrievalService(deps: RetrievalDeps) {
     /** Embeds the question (cached) and searches; returns the chunks best first. */
     async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string } = deps.settings.get()) {
       const t0 = performance.now();
-      const [vector] = await embedder.embed([question], settings.embedModel);
+      const [vector] = await timedLeg('embed', () => embedder.embed([question], settings.embedModel));
       const t1 = performance.now();
       const results = await search(question, vector!, collectionIds, settings.topK, settings.embedModel);
       const timings: RetrievalTimings = { embedMs: Math.round(t1 - t0), searchMs: Math.round(performance.now() - t1) };

@@ -17,6 +17,7 @@ const GHOST = randomUUID();
 /** Where each router is mounted (app.ts and auth/security.ts). A new router file must be added here. */
 const MOUNTS: Record<string, string> = {
   'health/health.routes.ts': '',
+  'metrics/metrics.routes.ts': '',
   'auth/auth.routes.ts': '/api/v1/auth',
   'users/users.routes.ts': '/api/v1/admin/users',
   'api-keys/api-keys.routes.ts': '/api/v1/admin/api-keys',
@@ -92,6 +93,7 @@ const PROBES: RouteProbe[] = [
   probe('POST /api/v1/admin/reindex', ADMIN_ROW),
   probe('GET /health', 'GET /health'),
   probe('GET /ready', 'GET /ready'),
+  probe('GET /metrics', 'GET /metrics'),
 ];
 
 /** Who the README lets call a row: `anyone`, or roles then `keys:` scopes. */

@@ -56,6 +56,8 @@ export async function testEnv(emulator: OllamaEmulator, extra: Record<string, st
     PORT: '0',
     INGEST_RETRY_MAX_DELAY_MS: '500',
     SHUTDOWN_GRACE_S: '5',
+    // A worker-only process opens its own /metrics port; any free one, so stacks never collide.
+    METRICS_PORT: '0',
     // Limits are tested on their own; elsewhere they would only make tests depend on their order.
     RATE_CHAT_PER_MINUTE: '0',
     RATE_CHAT_PER_DAY: '0',
