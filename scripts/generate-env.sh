@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes .env.production from .env.production.example with fresh secrets (the JWT signing secret
-# and the Redis password, also put into REDIS_URL), readable by its owner only (mode 600).
+# Writes .env.production from .env.production.example with fresh secrets (the JWT signing secret,
+# the Redis password, also put into REDIS_URL, and Grafana's admin password), readable by its
+# owner only (mode 600).
 set -euo pipefail
 
 usage() {
@@ -37,6 +38,7 @@ fi
 # Hex secrets: nothing in them needs quoting in an env file or escaping in a URL.
 jwt_secret=$(openssl rand -hex 48)
 redis_password=$(openssl rand -hex 32)
+grafana_password=$(openssl rand -hex 24)
 
 # Replaces KEY's line (set or commented out) with KEY=VALUE, or appends it.
 set_var() {
@@ -56,8 +58,9 @@ cp "$root/.env.production.example" "$tmp"
 set_var "$tmp" AUTH_JWT_SECRET "$jwt_secret"
 set_var "$tmp" REDIS_PASSWORD "$redis_password"
 set_var "$tmp" REDIS_URL "redis://:$redis_password@redis:6379"
+set_var "$tmp" GRAFANA_ADMIN_PASSWORD "$grafana_password"
 for kv in "${sets[@]}"; do set_var "$tmp" "${kv%%=*}" "${kv#*=}"; done
 chmod 600 "$tmp"
 mv "$tmp" "$out"
 trap - EXIT
-echo "generate-env: wrote $out (mode 600) with a new JWT secret and Redis password"
+echo "generate-env: wrote $out (mode 600) with a new JWT secret, Redis password and Grafana admin password"

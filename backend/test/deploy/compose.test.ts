@@ -94,6 +94,7 @@ describe('deployment files', () => {
     assert.ok(secret && secret.length >= 64, 'no JWT secret');
     assert.ok(password && password.length >= 32, 'no Redis password');
     assert.match(env, new RegExp(`^REDIS_URL=redis://:${password}@redis:6379$`, 'm'));
+    assert.match(env, /^GRAFANA_ADMIN_PASSWORD=[0-9a-f]{48}$/m, 'no Grafana admin password');
     assert.match(env, /^SERVER_NAME=rag\.test$/m);
     await assert.rejects(run('bash', [path.join(repo, 'scripts/generate-env.sh'), '--output', envFile]), (err: { code: number }) => err.code === 1);
     assert.equal(fs.readFileSync(envFile, 'utf8'), env);
