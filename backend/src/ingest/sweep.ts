@@ -13,6 +13,7 @@ export function startIngestSweep(deps: { documents: DocumentsRepository; queue: 
   let running: Promise<void> | null = null;
 
   async function sweep(): Promise<number> {
+    if (await queue.releaseStalePause()) logger.warn('resumed ingestion left paused by a backup that did not finish');
     let requeued = 0;
     // Older than one interval, so an upload that is enqueueing right now is left alone.
     for (const id of documents.unfinishedIds(new Date(Date.now() - deps.intervalMs).toISOString())) {
