@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
+import { script } from '../../test/support/shell.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
 import { createChromaStore } from '../clients/chroma.ts';
 import { createRedis } from '../clients/redis.ts';
@@ -20,20 +18,7 @@ import { readLastSuccess } from './last-success.ts';
 import { manifestSchema, type Manifest } from './manifest.ts';
 import { countsOf } from './snapshot.ts';
 
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const LONG_PDF = '/usr/share/R/doc/manual/R-intro.pdf';
-
-/** Runs one of the ops scripts with the stack's environment; answers its exit code and output. */
-async function script(name: string, args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run('bash', [path.join(root, 'scripts', name), ...args], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 const QUESTIONS = ['How do I read data from a file into a data frame?', 'What does the quarterly report say about revenue?', 'Which colour is the maintenance hatch?'];
 
