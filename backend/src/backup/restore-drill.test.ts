@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
-import { script } from '../../test/support/shell.ts';
+import { script, sh } from '../../test/support/shell.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
 import { createChromaStore } from '../clients/chroma.ts';
 import { createRedis } from '../clients/redis.ts';
@@ -116,6 +116,26 @@ describe('the restore drill: back up while in use, lose everything, restore, and
     }
     const last = readLastSuccess(stack.config.paths.dataDir);
     assert.ok(last && last.sizeBytes > 0 && Date.now() - Date.parse(last.time) < 120_000, 'the success is recorded for the metrics');
+  });
+
+  it('makes an archive encrypted for an operator\'s age key, which only that key opens', async () => {
+    const keyFile = path.join(outDir, 'operator.key');
+    await sh('age-keygen', ['-o', keyFile]);
+    const recipient = /public key: (age1\w+)/.exec(fs.readFileSync(keyFile, 'utf8'))![1]!;
+    const encDir = path.join(outDir, 'encrypted');
+    const made = await script('backup.sh', ['--out', encDir, '--age-recipient', recipient], env);
+    assert.equal(made.code, 0, made.stderr);
+    const archive = made.stdout.trim().split('\n').pop()!;
+    assert.match(path.basename(archive), /^rag-backup-\d{8}T\d{6}Z\.tar\.gz\.age$/);
+    assert.ok(!fs.readFileSync(archive).includes(Buffer.from('manifest.json')), 'nothing readable in it');
+    const checked = await script('restore.sh', ['--check', '--identity', keyFile, archive], env);
+    assert.equal(checked.code, 0, checked.stderr);
+    assert.match(checked.stderr, /every checksum matches/);
+    const otherKey = path.join(outDir, 'other.key');
+    await sh('age-keygen', ['-o', otherKey]);
+    const refused = await script('restore.sh', ['--check', '--identity', otherKey, archive], env);
+    assert.equal(refused.code, 3, refused.stderr);
+    fs.rmSync(encDir, { recursive: true, force: true });
   });
 
   it('loses everything: data folder, Chroma collections and Redis keys', async () => {
