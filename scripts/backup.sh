@@ -115,7 +115,7 @@ compose_cmd=(docker-compose -f "$compose_file")
 # Runs the backup command of the product: on this machine, or inside the api container.
 cli() {
   if [ "$compose" -eq 1 ]; then
-    "${compose_cmd[@]}" exec -T api node src/cli/backup.ts "$@"
+    "${compose_cmd[@]}" exec -T api node backend/src/cli/backup.ts "$@"
   else
     node backend/src/cli/backup.ts "$@"
   fi
@@ -128,7 +128,8 @@ fi
 
 started=$(date +%s)
 staging=$out
-[ "$compose" -eq 1 ] && staging=/tmp/rag-backup-staging
+# Inside the api container: on its data volume, which has the room.
+[ "$compose" -eq 1 ] && staging=${BACKUP_STAGING:-/data/backups/staging}
 say "pausing ingestion, snapshotting SQLite, exporting Chroma, copying files into $out"
 if ! result=$(cli create --out "$staging" --drain-timeout "$drain_timeout"); then
   # The command resumes ingestion itself; this covers it being killed before it could.

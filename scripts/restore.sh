@@ -89,7 +89,7 @@ fi
 cd "$root"
 compose_cmd=(docker-compose -f "$compose_file")
 [ -f .env.production ] && compose_cmd+=(--env-file .env.production)
-run_cli() { "${compose_cmd[@]}" run --rm --no-deps -T -v "$dir:/restore:ro" api node src/cli/restore.ts /restore "$@"; }
+run_cli() { "${compose_cmd[@]}" run --rm --no-deps -T -v "$dir:/restore:ro" api node backend/src/cli/restore.ts /restore "$@"; }
 
 say "verifying $dir against the deployment"
 status=0
