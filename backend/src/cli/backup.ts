@@ -10,7 +10,7 @@ const USAGE = `Online backup of this deployment (same environment as the server:
   node backend/src/cli/backup.ts create --out DIR [--drain-timeout SECONDS]
       Pauses ingestion (uploads still queue), waits for running jobs, snapshots SQLite, exports
       the Chroma vectors, resumes ingestion, copies the original files, writes manifest.json.
-      Prints dir=, bytes=, duration_s= and pause_ms= lines on standard output.
+      Prints dir=, bytes=, duration_s=, pause_ms= and max_rss_kb= lines on standard output.
   node backend/src/cli/backup.ts record --size BYTES --duration SECONDS [--name NAME]
       Records a successful backup in DATA_DIR/backups/last-success.json (read by the metrics).
   node backend/src/cli/backup.ts resume
@@ -96,7 +96,7 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
     for (const warning of result.manifest.warnings) err.write(`warning: ${warning}\n`);
     const c = result.manifest.counts;
     err.write(`backup ${result.dir}: ${c.documents} documents, ${c.chunks} chunks, ${c.vectors} vectors, ${c.files} files, ${result.bytes} bytes in ${(result.durationMs / 1000).toFixed(1)} s (ingestion paused ${result.manifest.ingestPauseMs} ms)\n`);
-    out.write(`dir=${result.dir}\nbytes=${result.bytes}\nduration_s=${(result.durationMs / 1000).toFixed(3)}\npause_ms=${result.manifest.ingestPauseMs}\n`);
+    out.write(`dir=${result.dir}\nbytes=${result.bytes}\nduration_s=${(result.durationMs / 1000).toFixed(3)}\npause_ms=${result.manifest.ingestPauseMs}\nmax_rss_kb=${process.resourceUsage().maxRSS}\n`);
     return 0;
   } catch (e) {
     err.write(`backup failed: ${(e as Error).message}\n`);

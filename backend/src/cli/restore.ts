@@ -102,7 +102,7 @@ export async function runRestoreCli(argv: string[], out: NodeJS.WritableStream, 
       `restored: ${r.documents} documents, ${r.chunks} chunks, ${r.ftsRows} keyword-index rows, ${r.vectors} vectors, ${r.files} files; every count equals the manifest. ` +
         `${result.requeued} unfinished document(s) queued again${result.withoutJob ? ` (${result.withoutJob} wait for the sweep)` : ''}. Start the product now.\n`,
     );
-    out.write(`restored=1\ndocuments=${r.documents}\nchunks=${r.chunks}\nvectors=${r.vectors}\nrequeued=${result.requeued}\n`);
+    out.write(`restored=1\ndocuments=${r.documents}\nchunks=${r.chunks}\nvectors=${r.vectors}\nrequeued=${result.requeued}\nmax_rss_kb=${process.resourceUsage().maxRSS}\n`);
     return 0;
   } catch (e) {
     err.write(`restore failed: ${(e as Error).message}\nthe deployment is incomplete: fix the cause and run the restore again.\n`);
