@@ -120,6 +120,10 @@ export async function checkBackup(dir: string): Promise<{ manifest: Manifest | n
     if (actual.bytes !== part.bytes) problems.push(`part ${part.path} has ${actual.bytes} bytes, the manifest says ${part.bytes}: the backup is damaged`);
     else if (actual.sha256 !== part.sha256) problems.push(`part ${part.path} does not match its SHA-256: the backup is damaged`);
   }
+  for (const part of manifest.parts) {
+    const known = part.path === manifest.database || /^files\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(part.path) || /^chroma\/\d{4}\.(records\.jsonl|vectors\.f32)$/.test(part.path);
+    if (!known) problems.push(`part ${part.path} is not a part a backup has: the manifest is damaged`);
+  }
   const listed = new Set(manifest.parts.map((p) => p.path));
   const needed = [manifest.database, ...manifest.collections.flatMap((c) => [c.records, c.vectors])];
   for (const p of needed) if (!listed.has(p)) problems.push(`part ${p} is used but not listed with a checksum: the manifest is damaged`);
