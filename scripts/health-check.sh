@@ -159,9 +159,15 @@ rm -f "$body"
 if [ -n "${GRAFANA_URL:-}" ]; then check_http grafana "$GRAFANA_URL/api/health" degraded; fi
 
 if [ "$compose" -eq 1 ]; then
+  socket=${DOCKER_HOST:-unix:///var/run/docker.sock}; socket=${socket#unix://}
   while read -r id; do
     [ -n "$id" ] || continue
-    read -r cname cstate < <(docker inspect --format '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")
+    # The engine's API (Docker, or Podman's compatible service) at DOCKER_HOST: no docker CLI needed.
+    info=$(curl -sf --max-time "$timeout" --unix-socket "$socket" "http://engine/containers/$id/json" || true)
+    cname=$(printf '%s' "$info" | grep -o '"Name":"/[^"]*"' | head -n 1 | cut -d'"' -f4)
+    cstate=$(printf '%s' "$info" | grep -o '"Health":{"Status":"[a-z]*"' | cut -d'"' -f6)
+    [ -n "$cstate" ] || cstate=$(printf '%s' "$info" | grep -o '"Status":"[a-z]*"' | head -n 1 | cut -d'"' -f4)
+    cstate=${cstate:-unknown}
     case "$cstate" in
       healthy|running) report "container${cname}" ok 0 "$cstate" ;;
       starting) report "container${cname}" degraded 0 "$cstate" ;;
