@@ -23,8 +23,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   // Origins (scheme://host:port) whose pages may call the API and open sockets; the api's own origin always may.
   ALLOWED_ORIGINS: list.default([]),
-  // Which proxies' X-Forwarded-For to believe: loopback, a number of hops, addresses/subnets (comma separated), or false.
-  TRUST_PROXY: z.string().min(1).default('loopback'),
+  // Which proxies' X-Forwarded-For to believe: false (no proxy in front), loopback, a number of hops, or addresses/subnets (comma separated).
+  TRUST_PROXY: z.string().min(1).default('false'),
   // Grafana's address, linked from the dashboard's status page when set.
   GRAFANA_URL: url.optional(),
   // Socket.io connections one client address may hold open at once.
@@ -115,8 +115,10 @@ const envSchema = z.object({
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must have at least 12 characters').max(256).optional(),
   // Display name of the first admin.
   BOOTSTRAP_ADMIN_NAME: z.string().trim().min(1).max(100).default('Administrator'),
-  // Failed sign-ins on one account before it is locked.
+  // Failed sign-ins on one account from one address before the account is locked for that address.
   RATE_SIGNIN_MAX_FAILURES: int(1, 1000).default(5),
+  // Failed sign-ins on one account from all addresses together before it is locked for everyone.
+  RATE_SIGNIN_ACCOUNT_MAX_FAILURES: int(1, 1_000_000).default(100),
   // Failed sign-ins from one IP address before it is locked.
   RATE_SIGNIN_IP_MAX_FAILURES: int(1, 100_000).default(20),
   // Seconds over which failed sign-ins are counted.
@@ -224,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signIn: {
         maxFailures: e.RATE_SIGNIN_MAX_FAILURES,
         ipMaxFailures: e.RATE_SIGNIN_IP_MAX_FAILURES,
+        accountMaxFailures: e.RATE_SIGNIN_ACCOUNT_MAX_FAILURES,
         windowS: e.RATE_SIGNIN_WINDOW_S,
         lockoutS: e.RATE_SIGNIN_LOCKOUT_S,
         lockoutMaxS: e.RATE_SIGNIN_LOCKOUT_MAX_S,

@@ -39,6 +39,26 @@ describe('administration in a real browser', () => {
     assert.deepEqual(d.pageErrors, []);
   });
 
+  it('unlocks an account that wrong passwords locked, and the unlock is in the audit log', async () => {
+    const user = await d.stack.createUser('viewer');
+    const signInAs = (password: string) =>
+      d.stack.fetch('/api/v1/auth/login', { method: 'POST', token: '', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password }) });
+    let status = 0;
+    for (let i = 0; i < 10 && status !== 429; i++) status = (await signInAs('not the password')).status;
+    assert.equal(status, 429, 'the account did not lock');
+    assert.equal((await signInAs(user.password)).status, 429);
+
+    await page.goto('/admin/users');
+    await page.getByRole('button', { name: `Unlock sign-in of ${user.email}` }).click();
+    await page.getByText(`${user.email} can sign in again.`).waitFor();
+    assert.equal((await signInAs(user.password)).status, 200, 'still locked after the unlock');
+    const audit = (await (await d.stack.fetch('/api/v1/admin/audit?limit=50')).json()) as { items: { action: string; target: string | null; actorEmail: string | null }[] };
+    const unlocked = audit.items.find((e) => e.action === 'user.unlocked' && e.target === user.id);
+    assert.equal(unlocked?.actorEmail, d.admin.email);
+    assert.ok(audit.items.some((e) => e.action === 'auth.locked_out' && e.target === user.id), 'the lockout is not in the audit log');
+    assert.deepEqual(d.pageErrors, []);
+  });
+
   it('creates an API key, shows its secret once, and the key works', async () => {
     await page.goto('/admin/api-keys');
     const form = page.getByRole('form', { name: 'Create a key' });

@@ -4,7 +4,7 @@ import type { Page } from '../contracts/admin.ts';
 import type { ApiKeyDto, createApiKeyRequestSchema, CreatedApiKeyDto } from '../contracts/auth.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import { hashToken, randomToken } from '../auth/auth.tokens.ts';
-import { permissionsFor } from '../auth/permissions.ts';
+import { permissionsFor, scopeUsableBy } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../http/errors.ts';
 import type { ActorContext } from '../users/users.service.ts';
@@ -34,7 +34,7 @@ export function createApiKeysService(deps: { apiKeys: ApiKeysRepository; users: 
       if (!owner) throw new NotFoundError('user not found');
       if (owner.disabled) throw new ConflictError('the owner of the key is disabled');
       const scopes = [...new Set(input.scopes)];
-      const useless = scopes.filter((s) => permissionsFor(owner.role, [s]).length === 0);
+      const useless = scopes.filter((s) => !scopeUsableBy(owner.role, s));
       if (useless.length > 0) throw new BadRequestError(`a ${owner.role} cannot use the scope ${useless.join(', ')}`, undefined, 'invalid_scope');
       if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) throw new BadRequestError('expiresAt must be in the future', undefined, 'invalid_expiry');
 

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { changePasswordRequestSchema, loginRequestSchema } from '../contracts/auth.ts';
+import { changePasswordRequestSchema, loginRequestSchema, ROLES } from '../contracts/auth.ts';
+import { requireRole } from './permissions.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AuthService, IssuedSession } from './auth.service.ts';
 import { principalOf } from './principal.ts';
@@ -50,7 +51,8 @@ export function authRouter(deps: AuthRouterDeps): Router {
     res.json(auth.me(principalOf(req)));
   });
 
-  router.post('/password', authenticate, async (req, res) => {
+  // A password is changed by its owner, signed in: never through an API key.
+  router.post('/password', authenticate, requireRole(...ROLES), async (req, res) => {
     const body = parseInput(changePasswordRequestSchema, req.body, 'password change');
     await auth.changePassword(principalOf(req), body, req.ip ?? null);
     res.status(204).end();

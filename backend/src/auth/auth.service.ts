@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../clients/db.ts';
-import type { SessionDto, UserDto } from '../contracts/auth.ts';
+import type { SessionDto, UnlockResultDto, UserDto } from '../contracts/auth.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
-import { ForbiddenError, HttpError, UnauthorizedError } from '../http/errors.ts';
+import { ForbiddenError, HttpError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../http/errors.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import { presentUser } from '../users/users.presenter.ts';
 import type { UserRow, UsersRepository } from '../users/users.repository.ts';
@@ -53,6 +53,17 @@ export function createAuthService(deps: AuthServiceDeps) {
     return { session: { accessToken, expiresIn: tokens.ttlS, user: presentUser(user) }, refreshToken };
   }
 
+  /** Counts a wrong password; a lockout it starts goes to the audit log and answers 429. */
+  async function countFailure(ip: string | null, email: string, known: { id: string; email: string } | undefined): Promise<void> {
+    const lockouts = await limits.recordSignInFailure(ip, email);
+    for (const lockout of lockouts) {
+      audit.record({ actor: null, ip, action: 'auth.locked_out', target: known?.id ?? null, details: { email, scope: lockout.scope, seconds: lockout.seconds } });
+    }
+    if (lockouts.length === 0) return;
+    const seconds = Math.max(...lockouts.map((l) => l.seconds));
+    throw new TooManyRequestsError(`too many failed sign-ins; try again in ${seconds} s`, seconds);
+  }
+
   function endFamily(familyId: string, user: { id: string; email: string } | undefined, ip: string | null, reason: string) {
     refreshTokens.revokeFamily(familyId);
     audit.record({ actor: user ? { userId: user.id, email: user.email } : null, ip, action: 'auth.refresh_reused', target: familyId, details: { reason } });
@@ -69,14 +80,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!user) {
         const known = users.findByEmail(input.email);
         audit.record({ actor: known ? { userId: known.id, email: known.email } : null, ip, action: 'auth.sign_in_failed', details: { email: input.email, reason: 'wrong_credentials' } });
-        await limits.recordSignInFailure(ip, input.email);
+        await countFailure(ip, input.email, known);
         throw new UnauthorizedError(WRONG_CREDENTIALS);
       }
       if (user.disabled) {
         audit.record({ actor: { userId: user.id, email: user.email }, ip, action: 'auth.sign_in_failed', details: { reason: 'disabled' } });
         throw new UnauthorizedError('this account is disabled; ask an administrator');
       }
-      await limits.recordSignInSuccess(input.email);
+      await limits.recordSignInSuccess(ip, input.email);
       users.touchLogin(user.id);
       refreshTokens.pruneExpired(user.id);
       audit.record({ actor: { userId: user.id, email: user.email }, ip, action: 'auth.sign_in' });
@@ -122,6 +133,15 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (ended > 0 && user) audit.record({ actor: { userId: user.id, email: user.email }, ip, action: 'auth.sign_out', target: row.family_id });
     },
 
+    /** An admin lifts the sign-in lockouts of an account (for everyone and from every address); audited. */
+    async unlock(userId: string, ctx: { actor: Principal | null; ip: string | null }): Promise<UnlockResultDto> {
+      const user = users.get(userId);
+      if (!user) throw new NotFoundError('user not found');
+      const result = await limits.unlockAccount(user.email);
+      audit.record({ ...ctx, action: 'user.unlocked', target: user.id, details: { email: user.email, wasLocked: result.wasLocked } });
+      return result;
+    },
+
     me(principal: Principal): UserDto {
       return deps.usersService.get(principal.userId);
     },
@@ -133,7 +153,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       try {
         await deps.usersService.changePassword(principal.userId, input.currentPassword, input.newPassword, { actor: principal, ip, keepSessionId: principal.sessionId });
       } catch (err) {
-        if (err instanceof HttpError && err.code === 'wrong_password') await limits.recordSignInFailure(ip, principal.email);
+        if (err instanceof HttpError && err.code === 'wrong_password') await countFailure(ip, principal.email, { id: principal.userId, email: principal.email });
         throw err;
       }
     },

@@ -7,24 +7,29 @@ import { probePath, startSecurityTestApp, type SecurityTestApp } from './testing
 // Who may do what: the table the product promises.
 const ROLE_MATRIX: Record<UserRole, Permission[]> = {
   viewer: ['chat', 'documents:read'],
-  editor: ['chat', 'documents:read', 'documents:write'],
-  admin: ['chat', 'documents:read', 'documents:write', 'admin'],
+  editor: ['chat', 'documents:read', 'documents:write', 'documents:delete'],
+  admin: ['chat', 'documents:read', 'documents:write', 'documents:delete', 'admin'],
 };
 const KEY_MATRIX: { role: UserRole; scopes: ApiKeyScope[]; allowed: Permission[] }[] = [
   { role: 'admin', scopes: ['query'], allowed: ['chat', 'documents:read'] },
   { role: 'admin', scopes: ['ingest'], allowed: ['documents:read', 'documents:write'] },
-  { role: 'admin', scopes: ['admin'], allowed: ['admin'] },
-  { role: 'admin', scopes: ['query', 'ingest', 'admin'], allowed: ['chat', 'documents:read', 'documents:write', 'admin'] },
+  { role: 'admin', scopes: ['admin'], allowed: ['admin', 'documents:read', 'documents:delete'] },
+  { role: 'admin', scopes: ['query', 'ingest', 'admin'], allowed: ['chat', 'documents:read', 'documents:write', 'documents:delete', 'admin'] },
   // A key never gives more than its owner's role.
-  { role: 'viewer', scopes: ['query', 'ingest'], allowed: ['chat', 'documents:read'] },
+  { role: 'viewer', scopes: ['query'], allowed: ['chat', 'documents:read'] },
   { role: 'editor', scopes: ['query', 'ingest'], allowed: ['chat', 'documents:read', 'documents:write'] },
 ];
 
 describe('permissions', () => {
   it('narrows a role by scopes, never widening it', () => {
     assert.deepEqual(permissionsFor('viewer', ['admin']), []);
+    // A key kept after its owner was demoted: the scopes the role cannot own give nothing.
+    assert.deepEqual(permissionsFor('viewer', ['query', 'ingest']), ['chat', 'documents:read']);
+    assert.deepEqual(permissionsFor('editor', ['admin']), []);
     assert.deepEqual(permissionsFor('editor', ['ingest']), ['documents:read', 'documents:write']);
-    assert.deepEqual(permissionsFor('admin'), ['chat', 'documents:read', 'documents:write', 'admin']);
+    assert.deepEqual(permissionsFor('admin'), ['chat', 'documents:read', 'documents:write', 'documents:delete', 'admin']);
+    // An ingest key adds documents; it never removes them, whoever owns it.
+    assert.deepEqual(permissionsFor('admin', ['ingest']), ['documents:read', 'documents:write']);
   });
 
   describe('over HTTP', () => {

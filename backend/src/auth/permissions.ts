@@ -1,28 +1,44 @@
 import type { RequestHandler } from 'express';
-import { API_KEY_SCOPES, type ApiKeyScope, type UserRole } from '../contracts/auth.ts';
+import type { ApiKeyScope, UserRole } from '../contracts/auth.ts';
 import { ForbiddenError } from '../http/errors.ts';
 import { principalOf, type Principal } from './principal.ts';
 
-export const PERMISSIONS = ['documents:read', 'documents:write', 'chat', 'admin'] as const;
+export const PERMISSIONS = ['documents:read', 'documents:write', 'documents:delete', 'chat', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** What each role may do. Viewers read documents so that the citations in their answers open. */
+/**
+ * What each role may do. Viewers read documents so that the citations in their answers open;
+ * `documents:write` is adding documents (upload, retry), `documents:delete` removing them.
+ */
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   viewer: ['chat', 'documents:read'],
-  editor: ['chat', 'documents:read', 'documents:write'],
-  admin: ['chat', 'documents:read', 'documents:write', 'admin'],
+  editor: ['chat', 'documents:read', 'documents:write', 'documents:delete'],
+  admin: ['chat', 'documents:read', 'documents:write', 'documents:delete', 'admin'],
 };
 
-/** What each API key scope allows, before it is narrowed by the owner's role. */
+/**
+ * What each API key scope allows, before it is narrowed by the owner's role: `query` asks and reads,
+ * `ingest` adds documents (never removes them), `admin` administers, deleting documents included.
+ */
 const SCOPE_PERMISSIONS: Record<ApiKeyScope, readonly Permission[]> = {
   query: ['chat', 'documents:read'],
   ingest: ['documents:read', 'documents:write'],
-  admin: ['admin'],
+  admin: ['admin', 'documents:read', 'documents:delete'],
 };
 
-/** The permissions of a role, narrowed to what the given scopes allow (all scopes: a user session). */
-export function permissionsFor(role: UserRole, scopes: readonly ApiKeyScope[] = API_KEY_SCOPES): Permission[] {
-  const allowed = new Set(scopes.flatMap((s) => SCOPE_PERMISSIONS[s]));
+/** The permission that is the point of each scope: a key may carry the scope only if its owner's role has it. */
+const SCOPE_PURPOSE: Record<ApiKeyScope, Permission> = { query: 'chat', ingest: 'documents:write', admin: 'admin' };
+
+/** Whether a user of this role may own a key with this scope. */
+export function scopeUsableBy(role: UserRole, scope: ApiKeyScope): boolean {
+  return ROLE_PERMISSIONS[role].includes(SCOPE_PURPOSE[scope]);
+}
+
+/** The permissions of a role (a user session), or of an API key: the role narrowed to what its scopes allow. */
+export function permissionsFor(role: UserRole, scopes?: readonly ApiKeyScope[]): Permission[] {
+  if (!scopes) return [...ROLE_PERMISSIONS[role]];
+  // A scope the role cannot own (a key kept after its owner was demoted) gives nothing.
+  const allowed = new Set(scopes.filter((s) => scopeUsableBy(role, s)).flatMap((s) => SCOPE_PERMISSIONS[s]));
   return ROLE_PERMISSIONS[role].filter((p) => allowed.has(p));
 }
 

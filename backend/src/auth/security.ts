@@ -54,7 +54,7 @@ export function securityRouter(security: Security, options: { listModels: () => 
   const { authenticate } = security.authenticator;
   const router = Router();
   router.use('/auth', authRouter({ auth: security.auth, authenticate, refreshTokenTtlS: security.refreshTokenTtlS }));
-  router.use('/admin/users', adminUsersRouter({ users: security.usersService, authenticate }));
+  router.use('/admin/users', adminUsersRouter({ users: security.usersService, auth: security.auth, authenticate }));
   router.use('/admin/api-keys', apiKeysRouter({ apiKeys: security.apiKeys, authenticate }));
   router.use('/admin/audit', auditRouter({ audit: security.audit, authenticate }));
   router.use('/admin/settings', settingsRouter({ settings: security.settings, audit: security.audit, authenticate, listModels: options.listModels }));

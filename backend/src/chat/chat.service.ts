@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import type { RetrievalService } from '../retrieval/retrieval.service.ts';
 import type { AnswerCache } from './answer-cache.ts';
-import { neutraliseRemoteImages } from './answer-text.ts';
+import { createImageFilter } from './answer-text.ts';
 import { extractCitations, presentSources } from './citations.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 import { buildPrompt } from './prompt.ts';
@@ -96,26 +96,33 @@ export function createChatService(deps: ChatServiceDeps) {
     const firstTokenMs = elapsed();
     sink.sources({ conversationId, sources });
 
+    // What the client sees and what is stored pass through one image filter, piece by piece.
+    const filter = createImageFilter();
     let text = '';
+    const say = (piece: string) => {
+      if (!piece) return;
+      text += piece;
+      sink.token(piece);
+    };
     let status: 'complete' | 'aborted' | 'failed' = 'complete';
     let saved: { messageId: string; citations: CitationDto[]; timings: ChatResponseDto['timings'] } | undefined;
     try {
-      for (let step = first; !step.done; step = await tokens.next()) {
-        text += step.value;
-        sink.token(step.value);
-      }
+      for (let step = first; !step.done; step = await tokens.next()) say(filter.push(step.value));
+      say(filter.end());
       if (signal.aborted) status = 'aborted';
     } catch (err) {
       status = 'failed';
       logger.warn({ err, conversationId }, 'answer stream broke');
       throw err;
     } finally {
+      // A stream cut short keeps what was held back, neutralised, in the stored answer.
+      text += filter.end();
       const citations = extractCitations(text, used, sources);
       const timings = { retrievalMs, firstTokenMs, totalMs: elapsed() };
-      saved = { messageId: save(neutraliseRemoteImages(text), status, citations, timings), citations, timings };
+      saved = { messageId: save(text, status, citations, timings), citations, timings };
     }
     const { messageId, citations, timings } = saved;
-    const answer = neutraliseRemoteImages(text);
+    const answer = text;
     if (cacheKey && status === 'complete') await cache.set(cacheKey, { answer, sources, citations });
     return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false };
   }

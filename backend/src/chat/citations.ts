@@ -1,12 +1,13 @@
+import { neutraliseRemoteImages } from './answer-text.ts';
 import type { CitationDto, SourceDto } from '../contracts/chat.ts';
 import { contentWords } from '../retrieval/keywords.ts';
 import type { RetrievedChunk } from '../retrieval/retrieval.service.ts';
 
 const SNIPPET_MAX = 300;
 
-/** The sources as the client sees them: numbered from 1, with a snippet that matches the question. */
+/** The sources as the client sees them: numbered from 1, with a snippet (images neutralised) that matches the question. */
 export function presentSources(sources: RetrievedChunk[], question: string): SourceDto[] {
-  return sources.map((s, i) => ({ n: i + 1, documentId: s.documentId, filename: s.filename, page: s.page, snippet: snippetFor(s.text, question) }));
+  return sources.map((s, i) => ({ n: i + 1, documentId: s.documentId, filename: s.filename, page: s.page, snippet: snippetFor(neutraliseRemoteImages(s.text), question) }));
 }
 
 /** Maps each [n] the answer cites (in order of first mention) to its source. Numbers with no source are ignored. */

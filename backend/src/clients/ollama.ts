@@ -58,7 +58,7 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
       if (texts.length === 0) return [];
       const res = await call(() => withSignal(signal, () => client.embed({ model, input: texts, truncate: true })), model);
       if (!Array.isArray(res.embeddings) || res.embeddings.length !== texts.length) {
-        throw new OllamaError('bad_response', `Ollama returned ${res.embeddings?.length ?? 0} embeddings for ${texts.length} texts`);
+        throw new OllamaError('bad_response', `Ollama returned ${res.embeddings?.length ?? 0} embeddings from model "${model}" for ${texts.length} texts`);
       }
       return res.embeddings;
     },
@@ -110,6 +110,14 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
   function classify(err: unknown, model: string): OllamaError {
     if (err instanceof OllamaError) return err;
     const status = (err as { status_code?: number }).status_code;
+    // A line of the answer stream that is not JSON, or Ollama's own `{"error": …}` line mid-stream
+    // (which the client throws as a bare Error): Ollama is there, but its answer is unusable.
+    if (err instanceof SyntaxError) {
+      return new OllamaError('bad_response', `Ollama sent a reply from model "${model}" that could not be read`, { cause: err });
+    }
+    if (status === undefined && err instanceof Error && err.constructor === Error && err.cause === undefined) {
+      return new OllamaError('bad_response', `Ollama reported an error from model "${model}": ${err.message}`, { cause: err });
+    }
     if (status === 404) {
       return new OllamaError('model_missing', `model "${model}" is not available in Ollama at ${host}; pull it with \`ollama pull ${model}\``, { cause: err });
     }

@@ -35,6 +35,11 @@ export interface SessionDto {
   user: UserDto;
 }
 
+/** POST /api/v1/admin/users/:id/unlock: the account's sign-in lockouts are lifted; says whether there were any. */
+export interface UnlockResultDto {
+  wasLocked: boolean;
+}
+
 export const createUserRequestSchema = z.strictObject({
   email,
   name: z.string().trim().min(1).max(100),

@@ -12,6 +12,7 @@ export function documentsRouter(deps: { service: DocumentsService; upload: Reque
   const router = Router();
   const read = requirePermission('documents:read');
   const write = requirePermission('documents:write');
+  const remove = requirePermission('documents:delete');
   const caller = (req: Parameters<RequestHandler>[0]) => ({ principal: principalOf(req), ip: actorContext(req).ip });
   router.use(deps.authenticate);
 
@@ -45,7 +46,7 @@ export function documentsRouter(deps: { service: DocumentsService; upload: Reque
     res.sendFile(file.path);
   });
 
-  router.delete('/:id', write, async (req, res) => {
+  router.delete('/:id', remove, async (req, res) => {
     const { id } = parseInput(documentIdParamsSchema, req.params, 'document id');
     await service.remove(id, caller(req));
     res.status(204).end();

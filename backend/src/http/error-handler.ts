@@ -2,7 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { ChromaError } from '../clients/chroma.ts';
 import { OllamaError } from '../clients/ollama.ts';
-import { HttpError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from './errors.ts';
+import { InvalidEmbeddingError } from '../ingest/embedder.ts';
+import { BadGatewayError, HttpError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from './errors.ts';
 
 /** Turns any thrown error into `{ error: { code, message } }` with the right status; unknown ones into a bare 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -27,10 +28,16 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof OllamaError) {
     if (err.kind === 'model_missing') return new ServiceUnavailableError('ollama', err.message);
+    if (err.kind === 'bad_response') return new BadGatewayError('ollama', 'ollama_bad_response', err.message);
     return new ServiceUnavailableError('ollama', `${err.message}; answers need Ollama to be running`);
   }
+  if (err instanceof InvalidEmbeddingError) return new BadGatewayError('ollama', 'embedding_invalid', `${err.message}; check that model in Ollama`);
   if (err instanceof ChromaError && err.kind === 'unreachable') {
     return new ServiceUnavailableError('chroma', 'the vector store (Chroma) is unreachable; try again shortly');
+  }
+  if (err instanceof ChromaError) {
+    // Chroma's own wording stays in the log: it names collections and internals.
+    return new BadGatewayError('chroma', 'chroma_error', 'the vector store (Chroma) refused the request; the error has been logged');
   }
   const e = err as { type?: string; status?: number; code?: string; name?: string };
   // body-parser's errors carry a type and a 4xx status.

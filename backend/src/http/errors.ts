@@ -62,3 +62,11 @@ export class ServiceUnavailableError extends HttpError {
     this.dependency = dependency;
   }
 }
+/** A dependency (Ollama, Chroma) answered, but with something the product cannot use. */
+export class BadGatewayError extends HttpError {
+  readonly dependency: string;
+  constructor(dependency: string, code: string, message: string) {
+    super(502, code, message);
+    this.dependency = dependency;
+  }
+}

@@ -57,14 +57,14 @@ export function createEmbedder(deps: { config: Config; llm: LlmClient; redis: Re
         const missing = slice.map((_, i) => i).filter((i) => hits[i] === null);
         if (missing.length > 0) {
           const fresh = await llm.embed(missing.map((i) => slice[i]!), { model });
-          fresh.forEach(validateVector);
+          fresh.forEach((v) => validateVector(v, model));
           missing.forEach((i, j) => (hits[i] = fresh[j]!));
           await remember(missing.map((i) => keys[i]!), fresh);
         }
         hits.forEach((v, i) => (out[start + i] = v!));
       }
       const dim = out[0]?.length;
-      if (out.some((v) => v.length !== dim)) throw new InvalidEmbeddingError('the model returned vectors of different sizes');
+      if (out.some((v) => v.length !== dim)) throw new InvalidEmbeddingError(`the embedding model "${model}" returned vectors of different sizes`);
       return out;
     },
   };
@@ -84,12 +84,13 @@ function decodeVector(b: Buffer): number[] {
 }
 
 /** A vector is stored only if it has a size, finite numbers and a non-zero length. */
-export function validateVector(vector: number[]): void {
-  if (!Array.isArray(vector) || vector.length === 0) throw new InvalidEmbeddingError('the model returned an empty embedding');
+export function validateVector(vector: number[], model = 'the embedding model'): void {
+  const who = model === 'the embedding model' ? model : `the embedding model "${model}"`;
+  if (!Array.isArray(vector) || vector.length === 0) throw new InvalidEmbeddingError(`${who} returned an empty embedding`);
   let norm = 0;
   for (const x of vector) {
-    if (!Number.isFinite(x)) throw new InvalidEmbeddingError('the model returned an embedding with NaN or infinite values');
+    if (!Number.isFinite(x)) throw new InvalidEmbeddingError(`${who} returned an embedding with NaN or infinite values`);
     norm += x * x;
   }
-  if (norm === 0) throw new InvalidEmbeddingError('the model returned an all-zero embedding');
+  if (norm === 0) throw new InvalidEmbeddingError(`${who} returned an all-zero embedding`);
 }

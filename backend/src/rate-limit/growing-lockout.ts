@@ -58,6 +58,22 @@ export function createGrowingLockout(options: GrowingLockoutOptions) {
     async reset(key: string): Promise<void> {
       await Promise.all([failures.delete(key), lockouts.delete(key)]);
     },
+
+    /** The keys starting with `start` that have failures or past lockouts counted. */
+    async keysStartingWith(start: string): Promise<string[]> {
+      const found = new Set<string>();
+      for (const kind of ['fail', 'lockouts']) {
+        const prefix = `${options.keyPrefix}:${kind}:`;
+        const pattern = `${(prefix + start).replace(/[*?[\]\\]/g, '\\$&')}*`;
+        let cursor = '0';
+        do {
+          const [next, keys] = await options.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+          for (const k of keys) found.add(k.slice(prefix.length));
+          cursor = next;
+        } while (cursor !== '0');
+      }
+      return [...found];
+    },
   };
 }
 

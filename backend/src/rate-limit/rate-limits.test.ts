@@ -23,43 +23,96 @@ const principal = (userId: string, keyId?: string): Principal => ({
 
 describe('sign-in lockout over HTTP', () => {
   let t: SecurityTestApp;
+  let admin: { auth: { Authorization: string } };
   before(async () => {
-    t = await startSecurityTestApp({ env: { RATE_SIGNIN_MAX_FAILURES: '3', RATE_SIGNIN_IP_MAX_FAILURES: '4', RATE_SIGNIN_LOCKOUT_S: '1', RATE_SIGNIN_LOCKOUT_MAX_S: '60' } });
+    t = await startSecurityTestApp({
+      env: { RATE_SIGNIN_MAX_FAILURES: '3', RATE_SIGNIN_ACCOUNT_MAX_FAILURES: '6', RATE_SIGNIN_IP_MAX_FAILURES: '10', RATE_SIGNIN_LOCKOUT_S: '1', RATE_SIGNIN_LOCKOUT_MAX_S: '60' },
+    });
+    admin = await t.signedIn('admin', '10.7.0.1');
   });
   after(() => t.close());
 
   let ipCounter = 0;
-  const login = (email: string, password: string, ip = `10.9.0.${++ipCounter}`) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
-  const failThrice = async (email: string) => [await login(email, 'wrong password!'), await login(email, 'wrong password!'), await login(email, 'wrong password!')];
+  const newIp = () => `10.9.0.${++ipCounter}`;
+  const login = (email: string, password: string, ip = newIp()) => t.http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+  const failThrice = async (email: string, ip: string) => [await login(email, 'wrong password!', ip), await login(email, 'wrong password!', ip), await login(email, 'wrong password!', ip)];
+  const auditOf = async (action: string, target: string) => {
+    const res = await t.http().get('/api/v1/admin/audit').query({ limit: 200 }).set(admin.auth);
+    return (res.body.items as { action: string; target: string | null; ip: string | null; details: Record<string, unknown> }[]).filter((e) => e.action === action && e.target === target);
+  };
 
-  it('locks an account after the failures, longer at each lockout, and a success resets it', async () => {
+  it('locks an account from one address after the failures, longer at each lockout, and a success there resets it', async () => {
     const user = await t.createUser('viewer');
-    const [a, b, c] = await failThrice(user.email);
+    const ip = newIp();
+    const [a, b, c] = await failThrice(user.email, ip);
     assert.deepEqual([a!.status, b!.status], [401, 401]);
     assert.equal(c!.status, 429);
     const firstLock = Number(c!.headers['retry-after']);
     assert.equal(firstLock, 1);
 
-    const whileLocked = await login(user.email, user.password);
-    assert.equal(whileLocked.status, 429, 'the right password got in during a lockout');
+    const whileLocked = await login(user.email, user.password, ip);
+    assert.equal(whileLocked.status, 429, 'the right password got in from the locked address');
     assert.ok(Number(whileLocked.headers['retry-after']) >= 1);
 
     await sleep(1100);
-    const second = await failThrice(user.email);
+    const second = await failThrice(user.email, ip);
     assert.equal(second[2]!.status, 429);
     const secondLock = Number(second[2]!.headers['retry-after']);
     assert.ok(secondLock > firstLock, `second lockout ${secondLock}s is not longer than the first ${firstLock}s`);
     assert.equal(secondLock, 2);
 
     await sleep(2100);
-    assert.equal((await login(user.email, user.password)).status, 200);
-    const afterSuccess = await failThrice(user.email);
+    assert.equal((await login(user.email, user.password, ip)).status, 200);
+    const afterSuccess = await failThrice(user.email, ip);
     assert.equal(afterSuccess[2]!.status, 429);
     assert.equal(Number(afterSuccess[2]!.headers['retry-after']), 1, 'a success did not reset the lockout growth');
   });
 
+  it('does not let a stranger at one address lock the owner out at another, and audits the lockout', async () => {
+    const user = await t.createUser('admin');
+    const stranger = newIp();
+    const tries = await failThrice(user.email, stranger);
+    assert.equal(tries[2]!.status, 429);
+    assert.equal((await login(user.email, user.password, stranger)).status, 429, 'the stranger\'s address is locked');
+    assert.equal((await login(user.email, user.password, newIp())).status, 200, 'the owner was locked out by a stranger');
+    const lockouts = await auditOf('auth.locked_out', user.id);
+    assert.equal(lockouts.length, 1, JSON.stringify(lockouts));
+    assert.deepEqual({ ip: lockouts[0]!.ip, ...lockouts[0]!.details }, { ip: stranger, email: user.email, scope: 'account_from_address', seconds: 1 });
+  });
+
+  it('locks the account for everyone past the account-wide count from many addresses, until an admin unlocks it', async () => {
+    const user = await t.createUser('editor');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(user.email, 'wrong password!')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    assert.equal((await login(user.email, user.password)).status, 429, 'the account-wide lockout let the right password in');
+    assert.deepEqual((await auditOf('auth.locked_out', user.id)).map((e) => e.details.scope), ['account']);
+
+    const editor = await t.signedIn('editor', '10.7.0.2');
+    assert.equal((await t.http().post(`/api/v1/admin/users/${user.id}/unlock`).set(editor.auth)).status, 403);
+    assert.equal((await t.http().post('/api/v1/admin/users/no-such-user/unlock').set(admin.auth)).status, 404);
+    const unlock = await t.http().post(`/api/v1/admin/users/${user.id}/unlock`).set(admin.auth);
+    assert.equal(unlock.status, 200);
+    assert.deepEqual(unlock.body, { wasLocked: true });
+    assert.equal((await login(user.email, user.password)).status, 200, 'still locked after the unlock');
+    const unlocked = await auditOf('user.unlocked', user.id);
+    assert.equal(unlocked.length, 1);
+    assert.deepEqual(unlocked[0]!.details, { email: user.email, wasLocked: true });
+    assert.deepEqual((await t.http().post(`/api/v1/admin/users/${user.id}/unlock`).set(admin.auth)).body, { wasLocked: false });
+  });
+
+  it('lifts the lockouts of an account from every address with an unlock', async () => {
+    const user = await t.createUser('viewer');
+    const [first, second] = [newIp(), newIp()];
+    assert.equal((await failThrice(user.email, first))[2]!.status, 429);
+    assert.equal((await failThrice(user.email, second))[2]!.status, 429);
+    assert.deepEqual((await t.http().post(`/api/v1/admin/users/${user.id}/unlock`).set(admin.auth)).body, { wasLocked: true });
+    assert.equal((await login(user.email, user.password, first)).status, 200);
+    assert.equal((await login(user.email, user.password, second)).status, 200);
+  });
+
   it('locks an unknown email exactly like a known one', async () => {
-    const [, , c] = await failThrice(`ghost-${randomUUID()}@example.org`);
+    const [, , c] = await failThrice(`ghost-${randomUUID()}@example.org`, newIp());
     assert.equal(c!.status, 429);
     assert.equal(c!.headers['retry-after'], '1');
   });
@@ -67,8 +120,8 @@ describe('sign-in lockout over HTTP', () => {
   it('locks an IP address that fails on many accounts', async () => {
     const ip = '10.8.0.1';
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await login(`spray-${i}@example.org`, 'wrong password!', ip)).status);
-    assert.deepEqual(statuses, [401, 401, 401, 429]);
+    for (let i = 0; i < 10; i++) statuses.push((await login(`spray-${i}@example.org`, 'wrong password!', ip)).status);
+    assert.deepEqual(statuses, [...Array<number>(9).fill(401), 429]);
     const user = await t.createUser('viewer');
     const res = await login(user.email, user.password, ip);
     assert.equal(res.status, 429);

@@ -18,6 +18,12 @@ export interface RateLimitsDeps {
   timeoutMs?: number;
 }
 
+/** A sign-in lockout that a failure started: of an address, of an account from one address, or of an account. */
+export interface SignInLockout {
+  scope: 'address' | 'account_from_address' | 'account';
+  seconds: number;
+}
+
 const retryAfterS = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
@@ -32,7 +38,10 @@ export function createRateLimits(deps: RateLimitsDeps) {
   const signIn = limits.signIn;
   const lockout = (name: string, maxFailures: number) =>
     createGrowingLockout({ redis, keyPrefix: `${keyPrefix}:signin:${name}`, maxFailures, windowS: signIn.windowS, lockoutS: signIn.lockoutS, lockoutMaxS: signIn.lockoutMaxS, memoryS: signIn.lockoutMemoryS });
-  const byAccount = lockout('account', signIn.maxFailures);
+  // A stranger from one address can lock only that address, and the account for that address;
+  // the account locks for everyone only past a much higher count from many addresses.
+  const byAccountAddress = lockout('account-address', signIn.maxFailures);
+  const byAccount = lockout('account', signIn.accountMaxFailures);
   const byIp = lockout('ip', signIn.ipMaxFailures);
   const counter = (name: string, points: number, duration: number) =>
     points > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:${name}`, points, duration, rejectIfRedisNotReady: true }) : null;
@@ -44,6 +53,7 @@ export function createRateLimits(deps: RateLimitsDeps) {
   // The account key is a hash: no email addresses in Redis, and unknown emails are counted alike.
   const accountKey = (email: string) => hashToken(email.trim().toLowerCase()).slice(0, 32);
   const ipKey = (ip: string | null) => ip ?? 'unknown';
+  const accountAddressKey = (email: string, ip: string | null) => `${accountKey(email)}:${ipKey(ip)}`;
 
   async function withTimeout<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
@@ -93,21 +103,42 @@ export function createRateLimits(deps: RateLimitsDeps) {
   }
 
   return {
-    /** Before checking a password: 429 with Retry-After while the IP or the account is locked. */
+    /** Before checking a password: 429 with Retry-After while the address, the account from it, or the account is locked. */
     async checkSignIn(ip: string | null, email: string): Promise<void> {
-      const ms = await failClosed(async () => Math.max(await byIp.lockedForMs(ipKey(ip)), await byAccount.lockedForMs(accountKey(email))));
+      const ms = await failClosed(async () =>
+        Math.max(await byIp.lockedForMs(ipKey(ip)), await byAccountAddress.lockedForMs(accountAddressKey(email, ip)), await byAccount.lockedForMs(accountKey(email))),
+      );
       if (ms > 0) throw new TooManyRequestsError(`too many failed sign-ins; try again in ${retryAfterS(ms)} s`, retryAfterS(ms));
     },
 
-    /** After a wrong password: counts it; 429 when this failure starts a lockout. */
-    async recordSignInFailure(ip: string | null, email: string): Promise<void> {
-      const ms = await failClosed(async () => Math.max(...(await Promise.all([byIp.fail(ipKey(ip)), byAccount.fail(accountKey(email))]))));
-      if (ms > 0) throw new TooManyRequestsError(`too many failed sign-ins; try again in ${retryAfterS(ms)} s`, retryAfterS(ms));
+    /** After a wrong password: counts it; returns the lockouts this failure started (none, usually). */
+    async recordSignInFailure(ip: string | null, email: string): Promise<SignInLockout[]> {
+      const [address, accountAddress, account] = await failClosed(() =>
+        Promise.all([byIp.fail(ipKey(ip)), byAccountAddress.fail(accountAddressKey(email, ip)), byAccount.fail(accountKey(email))]),
+      );
+      const started: SignInLockout[] = [];
+      if (address > 0) started.push({ scope: 'address', seconds: address / 1000 });
+      if (accountAddress > 0) started.push({ scope: 'account_from_address', seconds: accountAddress / 1000 });
+      if (account > 0) started.push({ scope: 'account', seconds: account / 1000 });
+      return started;
     },
 
-    /** After a right password: the account's failures and lockout history are forgotten (the IP's are not). */
-    async recordSignInSuccess(email: string): Promise<void> {
-      await withTimeout(byAccount.reset(accountKey(email))).catch((err: unknown) => logger.warn({ err }, 'could not reset the sign-in counter'));
+    /** After a right password: the account's failures and lockout history are forgotten, for everyone and from this address (the address's are not). */
+    async recordSignInSuccess(ip: string | null, email: string): Promise<void> {
+      await withTimeout(Promise.all([byAccount.reset(accountKey(email)), byAccountAddress.reset(accountAddressKey(email, ip))])).catch((err: unknown) =>
+        logger.warn({ err }, 'could not reset the sign-in counter'),
+      );
+    },
+
+    /** An admin's unlock: forgets the account's failures and lockouts, for everyone and from every address. Says whether it was locked. */
+    async unlockAccount(email: string): Promise<{ wasLocked: boolean }> {
+      return failClosed(async () => {
+        const account = accountKey(email);
+        const fromAddresses = await byAccountAddress.keysStartingWith(`${account}:`);
+        const locked = await Promise.all([byAccount.lockedForMs(account), ...fromAddresses.map((k) => byAccountAddress.lockedForMs(k))]);
+        await Promise.all([byAccount.reset(account), ...fromAddresses.map((k) => byAccountAddress.reset(k))]);
+        return { wasLocked: locked.some((ms) => ms > 0) };
+      });
     },
 
     /** One question by this user or API key: 429 past the per-minute or per-day limit. */

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import proxyaddr from 'proxy-addr';
 import type { Socket } from 'socket.io';
 import type { Config } from '../config.ts';
 
@@ -11,15 +12,10 @@ export function socketGuard(config: Pick<Config, 'http'>) {
   const open = new Map<string, number>();
   const max = config.http.socketMaxConnectionsPerIp;
 
-  // The client's address: the proxy's X-Forwarded-For only when the peer is a trusted proxy.
-  function clientAddress(req: http.IncomingMessage): string {
-    const peer = req.socket.remoteAddress ?? 'unknown';
-    const trust = config.http.trustProxy;
-    const peerIsLoopback = /^(::1|127\.|::ffff:127\.)/.test(peer);
-    const trusted = trust === true || typeof trust === 'number' || (trust === 'loopback' && peerIsLoopback);
-    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    return trusted && forwarded.length > 0 ? forwarded.at(-1)! : peer;
-  }
+  // The client's address, worked out exactly as Express works out req.ip: X-Forwarded-For counts
+  // only as far back as the proxies TRUST_PROXY names.
+  const trust = compileTrust(config.http.trustProxy);
+  const clientAddress = (req: http.IncomingMessage): string => (req.socket.remoteAddress ? proxyaddr(req, trust) : 'unknown');
 
   function originAllowed(req: http.IncomingMessage): boolean {
     const origin = req.headers.origin;
@@ -48,4 +44,12 @@ export function socketGuard(config: Pick<Config, 'http'>) {
       });
     },
   };
+}
+
+/** Express's reading of a `trust proxy` setting, as a function proxy-addr takes. */
+function compileTrust(setting: boolean | number | string): (address: string, hop: number) => boolean {
+  if (setting === true) return () => true;
+  if (setting === false) return () => false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return proxyaddr.compile(setting.split(',').map((s) => s.trim()).filter(Boolean));
 }

@@ -245,4 +245,54 @@ describe('socket.io connections per address', () => {
     assert.equal(again.outcome, 'connected');
     for (const s of [second, third, again]) s.close();
   });
+
+  it('counts by the peer address whatever X-Forwarded-For claims, when no proxy is trusted (the default)', async () => {
+    // The sockets of the test before may take a moment to be counted out.
+    const sockets = [await openConnected(stack), await openConnected(stack)];
+    assert.deepEqual(sockets.map((s) => s.outcome), ['connected', 'connected']);
+    const forged = await stack.fetch('/socket.io/?EIO=4&transport=polling', { headers: { 'x-forwarded-for': '198.51.100.77' } });
+    assert.equal(forged.status, 403, 'a forged X-Forwarded-For got a connection past the cap');
+    for (const s of sockets) s.close();
+  });
 });
+
+describe('socket.io connections per address behind a trusted proxy', () => {
+  let stack: TestStack;
+
+  // Production names the nginx in front; here the "proxy" is the test itself on 127.0.0.1.
+  before(async () => {
+    stack = await startStack({ env: { SOCKET_MAX_CONNECTIONS_PER_IP: '2', TRUST_PROXY: '127.0.0.1' } });
+  });
+  after(() => stack.close());
+
+  it('counts each client the proxy forwards apart, by its X-Forwarded-For', async () => {
+    const client = '198.51.100.1';
+    const sockets = await Promise.all([openSocket(stack, client), openSocket(stack, client)]);
+    assert.deepEqual(sockets.map((s) => s.outcome), ['connected', 'connected']);
+    const sameClient = await stack.fetch('/socket.io/?EIO=4&transport=polling', { headers: { 'x-forwarded-for': client } });
+    assert.equal(sameClient.status, 403);
+    const otherClient = await stack.fetch('/socket.io/?EIO=4&transport=polling', { headers: { 'x-forwarded-for': '198.51.100.2' } });
+    assert.equal(otherClient.status, 200, 'a second client behind the proxy was refused with the first');
+    for (const s of sockets) s.close();
+  });
+});
+
+async function openConnected(stack: TestStack) {
+  let socket = await openSocket(stack);
+  for (let i = 0; socket.outcome !== 'connected' && i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    socket = await openSocket(stack);
+  }
+  return socket;
+}
+
+/** Opens a websocket to the stack (through a "proxy" that forwards `forwardedFor`, if given). */
+function openSocket(stack: TestStack, forwardedFor?: string) {
+  return new Promise<{ outcome: string; close: () => void }>((resolve) => {
+    const extraHeaders = forwardedFor ? { 'x-forwarded-for': forwardedFor } : undefined;
+    const socket = connect(stack.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: stack.token }, extraHeaders });
+    const close = () => socket.disconnect();
+    socket.once('connect', () => resolve({ outcome: 'connected', close }));
+    socket.once('connect_error', (err) => resolve({ outcome: err.message, close }));
+  });
+}

@@ -78,36 +78,46 @@ describe('sign-in lockout', () => {
     RATE_SIGNIN_WINDOW_S: '60',
     RATE_SIGNIN_LOCKOUT_S: '1',
     RATE_SIGNIN_LOCKOUT_MAX_S: '60',
+    TRUST_PROXY: '127.0.0.1',
   });
-  // The api trusts a loopback proxy (TRUST_PROXY=loopback), so each test signs in from its own address.
+  // The api trusts the proxy in front of it, here the test itself on 127.0.0.1, so each test signs in from its own address.
   const signIn = (email: string, password: string, ip: string) =>
     t.stack
       .fetch('/api/v1/auth/login', { method: 'POST', token: '', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ email, password }) })
       .then(answerOf);
   const waitOut = (answer: Answer) => sleep(answer.retryAfter! * 1000 + 150);
 
-  it('locks an account after the failures, longer the second time, with Retry-After each time', async () => {
+  it('locks an account at an address after the failures, longer the second time, with Retry-After each time', async () => {
     const user = await t.stack.createUser('viewer');
-    assert.equal((await signIn(user.email, 'wrong password 1', '198.51.100.1')).status, 401);
-    const first = await signIn(user.email, 'wrong password 2', '198.51.100.1');
+    const ip = '198.51.100.1';
+    assert.equal((await signIn(user.email, 'wrong password 1', ip)).status, 401);
+    const first = await signIn(user.email, 'wrong password 2', ip);
     assert.deepEqual(first, { status: 429, code: 'rate_limited', retryAfter: 1 });
-    // Locked: even the right password, from another address, is not looked at.
-    const locked = await signIn(user.email, user.password, '198.51.100.2');
+    // Locked at that address: even the right password is not looked at.
+    const locked = await signIn(user.email, user.password, ip);
     assert.equal(locked.status, 429);
     assert.ok(locked.retryAfter! >= 1);
     await waitOut(locked);
 
-    assert.equal((await signIn(user.email, 'wrong password 3', '198.51.100.3')).status, 401);
-    const second = await signIn(user.email, 'wrong password 4', '198.51.100.3');
+    assert.equal((await signIn(user.email, 'wrong password 3', ip)).status, 401);
+    const second = await signIn(user.email, 'wrong password 4', ip);
     assert.equal(second.status, 429);
     assert.equal(second.retryAfter, 2);
     assert.ok(second.retryAfter! > first.retryAfter!, 'the second lockout is not longer');
-    const stillLocked = await signIn(user.email, user.password, '198.51.100.4');
+    const stillLocked = await signIn(user.email, user.password, ip);
     assert.equal(stillLocked.status, 429);
     assert.ok(stillLocked.retryAfter! >= 1 && stillLocked.retryAfter! <= 2);
     await waitOut(stillLocked);
 
-    assert.equal((await signIn(user.email, user.password, '198.51.100.5')).status, 200);
+    assert.equal((await signIn(user.email, user.password, ip)).status, 200);
+  });
+
+  it('keeps the owner signing in from elsewhere while a stranger has locked the account at their own address', async () => {
+    const user = await t.stack.createUser('admin');
+    assert.equal((await signIn(user.email, 'guess 1', '198.51.100.20')).status, 401);
+    assert.equal((await signIn(user.email, 'guess 2', '198.51.100.20')).status, 429);
+    assert.equal((await signIn(user.email, user.password, '198.51.100.20')).status, 429);
+    assert.equal((await signIn(user.email, user.password, '198.51.100.21')).status, 200);
   });
 
   it('locks an unknown email exactly like a known one', async () => {
@@ -128,8 +138,8 @@ describe('sign-in lockout', () => {
   });
 });
 
-describe('sign-in lockout behind no trusted proxy', () => {
-  const t = guardedStack({ TRUST_PROXY: 'false', RATE_SIGNIN_IP_MAX_FAILURES: '3', RATE_SIGNIN_LOCKOUT_S: '1' });
+describe('sign-in lockout with no proxy in front (the default TRUST_PROXY)', () => {
+  const t = guardedStack({ RATE_SIGNIN_IP_MAX_FAILURES: '3', RATE_SIGNIN_LOCKOUT_S: '1' });
 
   it('counts failures by the peer address, whatever X-Forwarded-For claims', async () => {
     const statuses: number[] = [];

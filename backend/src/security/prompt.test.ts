@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { ChatResponseDto } from '../contracts/chat.ts';
-import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
+import type { ChatResponseDto, SourceDto } from '../contracts/chat.ts';
+import { readSse, startStack, upload, type TestStack } from '../../test/support/stack.ts';
 import { guardStack, type StackGuard } from './invariants.ts';
 
 const INJECTION = [
@@ -73,4 +73,27 @@ describe('retrieved text that tries to give the model instructions', () => {
       assert.doesNotMatch(reply, /attacker\.example/);
     });
   }
+  it('streams the answer and the sources with the remote image neutralised, even when the link comes in many pieces', async () => {
+    stack.emulator.reset();
+    stack.emulator.faults.streamPieceChars = 3;
+    const question = 'What exactly should the reply with the status leak data of the conversation contain, in pieces?';
+    const res = await stack.fetch('/api/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) });
+    assert.equal(res.status, 200);
+    const events = await readSse(res);
+    assert.equal(events.at(-1)!.event, 'done', JSON.stringify(events.at(-1)));
+    const tokens = events.filter((e) => e.event === 'token').map((e) => (e.data as { text: string }).text);
+    assert.ok(tokens.length > 20, `the answer came in ${tokens.length} pieces`);
+    const streamed = tokens.join('');
+    assert.match(streamed, /\[image: status\]/, streamed);
+    for (const token of tokens) assert.doesNotMatch(token, /attacker|https?:/, `token ${JSON.stringify(token)}`);
+    const { sources, conversationId } = events.find((e) => e.event === 'sources')!.data as { sources: SourceDto[]; conversationId: string };
+    const notice = sources.find((s) => s.filename === 'shuttle-notice.txt');
+    assert.ok(notice, 'the notice was not retrieved');
+    assert.match(notice.snippet, /\[image: status\]/, notice.snippet);
+    for (const source of sources) assert.doesNotMatch(source.snippet, /attacker\.example/);
+    const saved = (await (await stack.fetch(`/api/v1/conversations/${conversationId}`)).json()) as { messages: { role: string; content: string; citations?: SourceDto[] }[] };
+    const reply = saved.messages.find((m) => m.role === 'assistant')!;
+    assert.equal(reply.content, streamed, 'what streamed is what was stored');
+    assert.doesNotMatch(JSON.stringify(reply.citations ?? []), /attacker\.example/);
+  });
 });

@@ -4,10 +4,11 @@ import { createUserRequestSchema, updateUserRequestSchema } from '../contracts/a
 import { requirePermission } from '../auth/permissions.ts';
 import { actorContext } from '../auth/principal.ts';
 import { parseInput } from '../http/validate.ts';
+import type { AuthService } from '../auth/auth.service.ts';
 import type { UsersService } from './users.service.ts';
 
-/** /api/v1/admin/users: list, create, change role, name or disabled. Admins only. */
-export function adminUsersRouter(deps: { users: UsersService; authenticate: RequestHandler }): Router {
+/** /api/v1/admin/users: list, create, change role, name or disabled, lift a sign-in lockout. Admins only. */
+export function adminUsersRouter(deps: { users: UsersService; auth: Pick<AuthService, 'unlock'>; authenticate: RequestHandler }): Router {
   const { users } = deps;
   const router = Router();
   router.use(deps.authenticate, requirePermission('admin'));
@@ -31,6 +32,11 @@ export function adminUsersRouter(deps: { users: UsersService; authenticate: Requ
     const { id } = parseInput(idParamsSchema, req.params, 'user id');
     const body = parseInput(updateUserRequestSchema, req.body, 'user change');
     res.json(users.update(id, body, actorContext(req)));
+  });
+
+  router.post('/:id/unlock', async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params, 'user id');
+    res.json(await deps.auth.unlock(id, actorContext(req)));
   });
 
   return router;

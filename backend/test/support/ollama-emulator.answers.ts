@@ -167,8 +167,9 @@ export function answerChat(messages: PromptMessage[]): string {
   return answerQuestion(question, [...byNumber.values()].sort((a, b) => a.n - b.n));
 }
 
-/** Splits an answer into streamable pieces of one word each, keeping the spacing. */
-export function streamPieces(answer: string): string[] {
+/** Splits an answer into streamable pieces of one word each (or of `chars` characters), keeping the spacing. */
+export function streamPieces(answer: string, chars: number | null = null): string[] {
+  if (chars) return answer.match(new RegExp(`[^]{1,${chars}}`, 'g')) ?? [];
   return answer.match(/\S+\s*/g) ?? [];
 }
 

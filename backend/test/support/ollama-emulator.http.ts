@@ -52,6 +52,7 @@ export function nanos(since: bigint): number {
 export interface StreamFaults {
   tokenDelayMs: number;
   dropStreamAfter: number | null;
+  streamBreak: { after: number; with: 'error' | 'garbage' } | null;
 }
 
 /**
@@ -73,6 +74,11 @@ export async function streamNdjson(
       onDrop();
       res.destroy();
       return;
+    }
+    if (faults.streamBreak !== null && i >= faults.streamBreak.after) {
+      // How Ollama reports a model that fails mid-answer; or a line no client can parse.
+      const bad = faults.streamBreak.with === 'error' ? JSON.stringify({ error: 'model runner has unexpectedly stopped' }) : '{"message": {"role": "assis';
+      return void res.end(`${bad}\n`);
     }
     if (i > 0 && faults.tokenDelayMs > 0) await sleep(faults.tokenDelayMs, undefined, { signal });
     if (res.destroyed) return;

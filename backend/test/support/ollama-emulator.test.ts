@@ -221,6 +221,35 @@ describe('ollama emulator, driven by the official ollama client', () => {
     assert.equal(emu.stats.streams.dropped, 1);
   });
 
+  it('streams in pieces of streamPieceChars characters when set', async () => {
+    emu.faults.streamPieceChars = 4;
+    const { pieces, error } = await collect(await client.chat({ model: CHAT_MODEL, stream: true, messages: [{ role: 'system', content: SOURCES }, { role: 'user', content: 'Vacation days?' }] }));
+    assert.equal(error, null);
+    assert.deepEqual(pieces.slice(0, 3), ['Base', 'd on', ' the']);
+    assert.ok(pieces.every((p) => p.length <= 4));
+  });
+
+  it('breaks a stream with an error line or a line that is not JSON, as the client sees them', async () => {
+    const ask = async () => collect(await client.chat({ model: CHAT_MODEL, stream: true, messages: [{ role: 'system', content: SOURCES }, { role: 'user', content: 'Vacation days?' }] }));
+    emu.faults.streamBreak = { after: 2, with: 'error' };
+    const reported = await ask();
+    assert.deepEqual(reported.pieces, ['Based ', 'on ']);
+    assert.ok(reported.error instanceof Error && reported.error.constructor === Error, 'the client throws a plain Error for an error line');
+    assert.equal(reported.error.message, 'model runner has unexpectedly stopped');
+    emu.faults.streamBreak = { after: 1, with: 'garbage' };
+    const garbled = await ask();
+    // The client skips a line it cannot parse, then finds the stream ended without `done`.
+    assert.deepEqual(garbled.pieces, ['Based ']);
+    assert.ok(garbled.error instanceof Error && garbled.error.constructor === Error, String(garbled.error));
+    assert.equal(garbled.error.message, 'Did not receive done or success response in stream.');
+  });
+
+  it('answers all-zero embeddings while zeroEmbeddings is on', async () => {
+    emu.faults.zeroEmbeddings = true;
+    const { embeddings } = await client.embed({ model: EMBED_MODEL, input: ['any text'] });
+    assert.ok(embeddings[0]!.length > 0 && embeddings[0]!.every((x) => x === 0));
+  });
+
   it('counts a stream the client aborts as aborted', async () => {
     emu.faults.tokenDelayMs = 20;
     const stream = await client.chat({ model: CHAT_MODEL, stream: true, messages: [{ role: 'system', content: SOURCES }, { role: 'user', content: 'Vacation days?' }] });

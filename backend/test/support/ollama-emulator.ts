@@ -29,6 +29,12 @@ export interface EmulatorFaults {
   dropStreamAfter: number | null;
   /** Models that vanish from /api/tags and give 404 everywhere. */
   missingModels: string[];
+  /** Stream answers in pieces of this many characters instead of one word each. */
+  streamPieceChars: number | null;
+  /** Answer /api/embed with all-zero vectors, as a broken embedding model would. */
+  zeroEmbeddings: boolean;
+  /** After this many streamed chunks, send Ollama's `{"error": …}` line or a line that is not JSON, and end. */
+  streamBreak: { after: number; with: 'error' | 'garbage' } | null;
 }
 
 export interface ChatRequestRecord {
@@ -73,7 +79,7 @@ export interface OllamaEmulator {
 const VERSION = '0.12.6';
 
 function defaultFaults(): EmulatorFaults {
-  return { latencyMs: 0, tokenDelayMs: 0, busy: false, dropStreamAfter: null, missingModels: [] };
+  return { latencyMs: 0, tokenDelayMs: 0, busy: false, dropStreamAfter: null, missingModels: [], streamPieceChars: null, zeroEmbeddings: false, streamBreak: null };
 }
 
 function endpointPath(endpoint: string): string {
@@ -133,7 +139,7 @@ export async function startOllamaEmulator(options: OllamaEmulatorOptions = {}): 
     const started = process.hrtime.bigint();
     const head = { model: body.model, created_at: new Date().toISOString() };
     const piece = (content: string) => (field === 'message' ? { message: { role: 'assistant', content } } : { response: content });
-    const pieces = streamPieces(text);
+    const pieces = streamPieces(text, faults.streamPieceChars);
     const metrics = () => ({
       done: true,
       done_reason: 'stop',
@@ -186,7 +192,7 @@ export async function startOllamaEmulator(options: OllamaEmulatorOptions = {}): 
       if (body.truncate === false && texts.some((t) => estimateTokens(t) > contextLength(model))) {
         throw new HttpFailure(400, 'the input length exceeds the context length');
       }
-      const embeddings = texts.map((t) => embedText(t, dim));
+      const embeddings = texts.map((t) => (faults.zeroEmbeddings ? new Array<number>(dim).fill(0) : embedText(t, dim)));
       stats.embedInputs += texts.length;
       const promptEvalCount = texts.reduce((sum, t) => sum + estimateTokens(t), 0);
       sendJson(res, 200, { model: body.model, embeddings, total_duration: nanos(started), load_duration: 0, prompt_eval_count: promptEvalCount });

@@ -6,7 +6,7 @@ import { adminApi, adminKeys } from './admin.api.ts';
 import { Field, FormFooter } from './Field.tsx';
 import { fieldErrors, serverFieldErrors, type FieldErrors } from './formErrors.ts';
 
-const SCOPE_HELP: Record<ApiKeyScope, string> = { query: 'ask questions', ingest: 'upload and delete documents', admin: 'administration' };
+const SCOPE_HELP: Record<ApiKeyScope, string> = { query: 'ask questions, read documents', ingest: 'upload and retry documents (not delete)', admin: 'administration, deleting documents included' };
 
 /** Name, scopes and an optional expiry date (the key stops working at the end of that day, UTC). */
 export function CreateApiKeyForm({ onCreated }: { onCreated: (key: CreatedApiKeyDto) => void }) {

@@ -31,6 +31,15 @@ export function UsersAdmin() {
     }
   }
 
+  async function handleUnlock(user: UserDto) {
+    try {
+      const { wasLocked } = await adminApi.unlockUser(user.id);
+      toast(wasLocked ? `${user.email} can sign in again.` : `${user.email} was not locked out.`);
+    } catch (err) {
+      toast(`The account was not unlocked: ${describeError(err)}`, 'error');
+    }
+  }
+
   return (
     <section className="admin-section" aria-labelledby="users-title">
       <h2 id="users-title" className="section-title">
@@ -39,6 +48,7 @@ export function UsersAdmin() {
       <p className="muted">
         Admins: {ROLE_HELP.admin}. Editors: {ROLE_HELP.editor}. Viewers: {ROLE_HELP.viewer}.
       </p>
+      <p className="muted">Too many wrong passwords lock an account for a while; “Unlock sign-in” lifts that at once.</p>
       <QueryState query={users} what="users" />
       {users.data && (
         <div className="table-wrap card">
@@ -75,6 +85,9 @@ export function UsersAdmin() {
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>
                     <span className={`badge ${u.disabled ? 'badge-failed' : 'badge-ready'}`}>{u.disabled ? 'Disabled' : 'Active'}</span>
+                    <button type="button" className="button button-small" aria-label={`Unlock sign-in of ${u.email}`} onClick={() => void handleUnlock(u)}>
+                      Unlock sign-in
+                    </button>
                   </td>
                   <td data-label="Last sign-in">{formatDate(u.lastLoginAt)}</td>
                   <td data-label="Created">{formatDate(u.createdAt)}</td>

@@ -1,4 +1,4 @@
-import type { ApiKeyDto, CreatedApiKeyDto, UserDto } from '@contracts/auth.ts';
+import type { ApiKeyDto, CreatedApiKeyDto, UnlockResultDto, UserDto } from '@contracts/auth.ts';
 import type { AuditEntryDto, CollectionDto, ModelsDto, Page, SettingsDto, SystemStatusDto } from '@contracts/admin.ts';
 import { api } from '../../api/client.ts';
 
@@ -18,6 +18,7 @@ export const adminApi = {
   users: (signal?: AbortSignal) => api.get<{ items: UserDto[] }>('/admin/users', { limit: 200 }, signal).then(items),
   createUser: (body: unknown) => api.post<UserDto>('/admin/users', body),
   updateUser: (id: string, body: unknown) => api.patch<UserDto>(`/admin/users/${encodeURIComponent(id)}`, body),
+  unlockUser: (id: string) => api.post<UnlockResultDto>(`/admin/users/${encodeURIComponent(id)}/unlock`),
 
   apiKeys: (signal?: AbortSignal) => api.get<{ items: ApiKeyDto[] }>('/admin/api-keys', undefined, signal).then(items),
   createApiKey: (body: unknown) => api.post<CreatedApiKeyDto>('/admin/api-keys', body),
