@@ -75,7 +75,7 @@ env_value() { sed -n "s/^$1=//p" "$env_file" 2>/dev/null | tail -n 1; }
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
 
 engine_socket() { local h=${DOCKER_HOST:-unix:///var/run/docker.sock}; echo "${h#unix://}"; }
-engine_get() { curl -sf --max-time 5 --unix-socket "$(engine_socket)" "http://engine$1"; }
+engine_get() { curl -sf --max-time 30 --unix-socket "$(engine_socket)" "http://engine$1"; }
 
 check_engine() {
   local info api ver

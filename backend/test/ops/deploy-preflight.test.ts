@@ -49,6 +49,8 @@ describe('scripts/deploy-production.sh pre-flight: each failure stops with its m
     // A real container engine API (Podman's Docker-compatible service) answering the version check.
     engine = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore' });
     for (let i = 0; i < 100 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 100));
+    // Its first answer can take a while (the service sets itself up on the first request).
+    execFileSync('curl', ['-sf', '--retry', '10', '--retry-all-errors', '--max-time', '60', '--unix-socket', socket, 'http://engine/version'], { stdio: 'ignore' });
     emulator = await startOllamaEmulator();
     makeCertificate(path.join(dir, 'ssl'), 'rag.test', 90);
     makeCertificate(path.join(dir, 'ssl-expiring'), 'rag.test', 5);

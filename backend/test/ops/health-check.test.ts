@@ -26,7 +26,7 @@ describe('scripts/health-check.sh against the natively started stack', { timeout
   const chromaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-health-chroma-'));
 
   const check = async (extra: Record<string, string> = {}) => {
-    const result = await sh('bash', [script, '--json', '--timeout', '3', '--env-file', '/dev/null'], { ...env, ...extra });
+    const result = await sh('bash', [script, '--json', '--timeout', '15', '--env-file', '/dev/null'], { ...env, ...extra });
     const report = JSON.parse(result.stdout) as Report;
     const by = Object.fromEntries(report.services.map((s) => [s.name, s]));
     return { code: result.code, report, by };
@@ -65,7 +65,7 @@ describe('scripts/health-check.sh against the natively started stack', { timeout
   });
 
   it('prints a table and the overall state for people', async () => {
-    const result = await sh('bash', [script, '--timeout', '3', '--env-file', '/dev/null'], env);
+    const result = await sh('bash', [script, '--timeout', '15', '--env-file', '/dev/null'], env);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^api\s+ok\s+\d+ ms\s+ready$/m);
     assert.match(result.stdout, /^overall: ok$/m);
