@@ -93,6 +93,7 @@ describe('the restore drill: back up while in use, lose everything, restore, and
       }
       return results;
     })();
+    const startedAt = Date.now();
     const result = await script('backup.sh', ['--out', outDir], env);
     assert.equal(result.code, 0, result.stderr);
     backupDir = result.stdout.trim().split('\n').pop()!;
@@ -115,7 +116,7 @@ describe('the restore drill: back up while in use, lose everything, restore, and
       assert.ok(inBackup >= n, `${key}: ${inBackup} vectors in the backup, ${n} before`);
     }
     const last = readLastSuccess(stack.config.paths.dataDir);
-    assert.ok(last && last.sizeBytes > 0 && Date.now() - Date.parse(last.time) < 120_000, 'the success is recorded for the metrics');
+    assert.ok(last && last.sizeBytes > 0 && Date.parse(last.time) >= startedAt, 'this success is recorded for the metrics');
   });
 
   it('makes an archive encrypted for an operator\'s age key, which only that key opens', async () => {

@@ -104,7 +104,7 @@ describe('scripts/health-check.sh against the natively started stack', { timeout
     const prometheus: ChildProcess = spawn('prometheus', [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=${address}`], { stdio: 'ignore' });
     try {
       let ready = false;
-      for (let i = 0; i < 100 && !ready; i++) {
+      for (let i = 0; i < 300 && !ready; i++) {
         ready = await fetch(`http://${address}/-/ready`).then((r) => r.ok, () => false);
         if (!ready) await new Promise((r) => setTimeout(r, 200));
       }
