@@ -23,6 +23,11 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ CHUNK_SIZE: '500', CHUNK_OVERLAP: '500' }), /CHUNK_OVERLAP/);
   });
 
+  it('refuses a header timeout longer than the request timeout', () => {
+    assert.throws(() => loadConfig({ HTTP_REQUEST_TIMEOUT_S: '10', HTTP_HEADERS_TIMEOUT_S: '30' }), /HTTP_HEADERS_TIMEOUT_S/);
+    assert.equal(loadConfig({ HTTP_REQUEST_TIMEOUT_S: '10', HTTP_HEADERS_TIMEOUT_S: '10' }).http.requestTimeoutMs, 10_000);
+  });
+
   it('treats empty variables as unset', () => {
     assert.equal(loadConfig({ CHROMA_URL: '' }).chroma.url, undefined);
   });

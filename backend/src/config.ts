@@ -29,6 +29,10 @@ const envSchema = z.object({
   GRAFANA_URL: url.optional(),
   // Socket.io connections one client address may hold open at once.
   SOCKET_MAX_CONNECTIONS_PER_IP: int(1, 10_000).default(20),
+  // Seconds a client has to send a whole request (headers and body, e.g. an upload) before it gets 408 and is disconnected.
+  HTTP_REQUEST_TIMEOUT_S: int(1, 86_400).default(120),
+  // Seconds a client has to send the request headers (at most HTTP_REQUEST_TIMEOUT_S).
+  HTTP_HEADERS_TIMEOUT_S: int(1, 3600).default(20),
   // The built dashboard the api serves (skipped when the folder does not exist; nginx serves it in production).
   WEB_DIR: z.string().min(1).default('frontend/dist'),
   // pino level: fatal, error, warn, info, debug, trace or silent.
@@ -49,6 +53,8 @@ const envSchema = z.object({
   CHROMA_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes').default('chunks'),
   // Port for the local Chroma started when CHROMA_URL is unset.
   CHROMA_LOCAL_PORT: int(1, 65535).default(8000),
+  // Restarts of the local Chroma (after it exits unasked) allowed within 10 minutes; past that it stays down and /ready says why.
+  CHROMA_LOCAL_MAX_RESTARTS: int(0, 1000).default(5),
   // Redis for queues, cache, rate limits and the socket.io adapter.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   // Prefix for every Redis key and queue, so several deployments can share one Redis.
@@ -154,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.CHUNK_OVERLAP >= e.CHUNK_SIZE) {
     throw new ConfigError('invalid configuration:\n  CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_S > e.HTTP_REQUEST_TIMEOUT_S) {
+    throw new ConfigError('invalid configuration:\n  HTTP_HEADERS_TIMEOUT_S: must not be larger than HTTP_REQUEST_TIMEOUT_S');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     roles: new Set<Role>(e.ROLES),
@@ -163,6 +172,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedOrigins: e.ALLOWED_ORIGINS.map((o) => o.replace(/\/+$/, '')),
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       socketMaxConnectionsPerIp: e.SOCKET_MAX_CONNECTIONS_PER_IP,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_S * 1000,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_S * 1000,
     },
     grafanaUrl: e.GRAFANA_URL ?? null,
     log: { level: e.LOG_LEVEL },
@@ -181,7 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.OLLAMA_TIMEOUT_MS,
       embedBatchSize: e.EMBED_BATCH_SIZE,
     },
-    chroma: { url: e.CHROMA_URL, prefix: e.CHROMA_PREFIX, localPort: e.CHROMA_LOCAL_PORT },
+    chroma: { url: e.CHROMA_URL, prefix: e.CHROMA_PREFIX, localPort: e.CHROMA_LOCAL_PORT, localMaxRestarts: e.CHROMA_LOCAL_MAX_RESTARTS },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     upload: {
       maxFileBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,

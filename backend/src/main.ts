@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createApp } from './app.ts';
 import { startLocalChroma, type LocalChroma } from './clients/chroma-local.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -14,10 +17,15 @@ export async function start(config: Config, logger: Logger) {
   const stops: (() => Promise<void>)[] = [];
   let chroma: LocalChroma | undefined;
   if (!config.chroma.url) {
-    chroma = await startLocalChroma({ dataDir: config.paths.chroma, port: config.chroma.localPort, logger: scoped(logger, 'chroma') });
+    chroma = await startLocalChroma({
+      dataDir: config.paths.chroma,
+      port: config.chroma.localPort,
+      logger: scoped(logger, 'chroma'),
+      restart: { maxRestarts: config.chroma.localMaxRestarts },
+    });
     config = { ...config, chroma: { ...config.chroma, url: chroma.url } };
   }
-  const services = createServices(config, logger);
+  const services = createServices(config, logger, {}, { localChroma: chroma });
   await announceAccounts(config, services, logger);
   const swept = await services.files.sweepTemp(60_000);
   if (swept > 0) logger.info({ swept }, 'removed temp files left by an earlier run');
@@ -37,7 +45,16 @@ export async function start(config: Config, logger: Logger) {
 
   let server: http.Server | undefined;
   if (config.roles.has('api')) {
-    server = http.createServer(createApp(services));
+    server = http.createServer(
+      {
+        // Explicit, so a client that sends a body (or its headers) a byte at a time is cut off after
+        // the configured time instead of Node's 300 s; checked every second, not every 30 s.
+        requestTimeout: config.http.requestTimeoutMs,
+        headersTimeout: config.http.headersTimeoutMs,
+        connectionsCheckingInterval: 1000,
+      },
+      createApp(services),
+    );
     const gateway = await startGateway({
       config,
       server,
@@ -51,15 +68,21 @@ export async function start(config: Config, logger: Logger) {
     await new Promise<void>((resolve) => server!.listen(config.http.port, config.http.host, resolve));
     const address = server.address();
     logger.info({ address, ollama: config.ollama.host, chroma: config.chroma.url }, 'api listening');
+    announceDashboard(config, server, logger);
     stops.unshift(async () => {
       await gateway.close();
       await new Promise<void>((resolve) => server!.close(() => resolve()));
     });
   }
 
+  // Last, so it is what a person sees after the address.
+  if (services.security.usersService.count() === 0) logger.warn('no accounts yet: create the first admin with `npm run create-admin -- --email you@example.org --name "Your Name"`');
+
   return {
     services,
     server,
+    /** The Chroma this process started and supervises (none when CHROMA_URL is set). */
+    chroma,
     async stop() {
       for (const stop of stops) await stop();
       await services.close();
@@ -68,12 +91,21 @@ export async function start(config: Config, logger: Logger) {
   };
 }
 
-/** Creates the first admin from the bootstrap variables, once, and says what to do when there is nobody. */
+/** Creates the first admin from the bootstrap variables, once, and says when they are ignored. */
 async function announceAccounts(config: Config, services: Services, logger: Logger) {
   const outcome = await bootstrapAdmin(config, services.security.usersService);
   if (outcome === 'created') logger.warn('created the first admin from BOOTSTRAP_ADMIN_EMAIL; remove BOOTSTRAP_ADMIN_PASSWORD from the environment');
   else if (outcome === 'users_exist' && config.auth.bootstrapAdmin.password) logger.warn('BOOTSTRAP_ADMIN_PASSWORD is ignored because accounts exist; remove it');
-  if (services.security.usersService.count() === 0) logger.warn('no accounts yet: create the first admin with `npm run create-admin -- --email you@example.org --name "Your Name"`');
+}
+
+/** Says where to open the dashboard, or that it is missing (nginx serves it in production). */
+function announceDashboard(config: Config, server: http.Server, logger: Logger) {
+  const { port } = server.address() as AddressInfo;
+  // A wildcard bind is reachable on this machine as localhost.
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? 'localhost' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const url = `http://${host}:${port}/`;
+  if (fs.existsSync(path.join(config.paths.web, 'index.html'))) logger.info({ url }, `dashboard: open ${url}`);
+  else logger.warn({ webDir: config.paths.web }, `no dashboard in ${config.paths.web}: \`npm start\` builds it (or \`npm run build --workspace frontend\`); the API answers on ${url}api/v1`);
 }
 
 async function main() {

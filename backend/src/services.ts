@@ -4,6 +4,7 @@ import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
 import { createConversationsRepository } from './chat/conversations.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
+import type { LocalChroma } from './clients/chroma-local.ts';
 import { openDatabase } from './clients/db.ts';
 import { createOllamaClient, type LlmClient } from './clients/ollama.ts';
 import { createRedis } from './clients/redis.ts';
@@ -31,7 +32,7 @@ export interface ServiceOverrides {
  * Builds every client, repository and service once, from config. Nothing else constructs them,
  * so a test can swap one piece through `overrides` and nothing is a hidden singleton.
  */
-export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}) {
+export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}, context: { localChroma?: Pick<LocalChroma, 'problem'> } = {}) {
   if (!config.chroma.url) throw new Error('createServices needs config.chroma.url (start a local Chroma first)');
   const db = openDatabase(config.paths.database);
   const redis = createRedis(config, 'cache', scoped(logger, 'app'));
@@ -81,7 +82,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     logger: scoped(logger, 'llm'),
   });
   const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, logger: scoped(logger, 'ingest') });
-  const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings });
+  const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
 
   return {
     config,

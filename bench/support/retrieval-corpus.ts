@@ -49,7 +49,7 @@ export async function loadCorpus(services: Services, spec: CorpusSpec, onProgres
     ms.embed += performance.now() - t;
 
     t = performance.now();
-    services.documents.insert({
+    services.documents.insertUnlessDuplicate({
       id: doc.id,
       collectionId: COLLECTION,
       sha256: doc.sha256,

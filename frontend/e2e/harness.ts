@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { debianFile } from '../../backend/test/support/fixtures.ts';
 import { startStack, type TestStack } from '../../backend/test/support/stack.ts';
 import { buildApp, FRONTEND_DIR } from './build.ts';
 
@@ -54,7 +55,7 @@ export async function startDashboard(): Promise<Dashboard> {
     throw new Error(`the API does not serve ${dist} (WEB_DIR): GET /documents answered ${index.status} without the app`);
   }
   const url = `http://localhost:${apiPort}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: debianFile('/usr/bin/chromium', 'chromium'), headless: true, args: CHROMIUM_ARGS });
   const pageErrors: string[] = [];
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
 

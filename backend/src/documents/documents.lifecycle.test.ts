@@ -77,4 +77,20 @@ describe('document lifecycle', () => {
     const viewer = await stack.createUser('viewer');
     assert.equal((await stack.fetch('/api/v1/admin/reindex', { method: 'POST', token: viewer.token })).status, 403);
   });
+
+  it('stores one document and says duplicate for the other when the same content is uploaded twice at once', async () => {
+    stack.services.db.prepare(`INSERT INTO collections (id, name, created_at) VALUES ('twins', 'Twins', datetime('now'))`).run();
+    // Several rounds, each with fresh content, so the two requests really overlap at least once.
+    for (let round = 0; round < 4; round++) {
+      const bytes = await makePdf([`Simultaneous upload ${round}: the weir keeper logs the river level at dawn.`]);
+      const answers = await Promise.all(['a', 'b'].map((twin) => upload(stack, [{ name: `twin-${twin}-${round}.pdf`, bytes }], { collectionId: 'twins' })));
+      const docs = answers.map((a) => a.body.documents![0]!);
+      assert.equal(docs[0]!.id, docs[1]!.id, 'both answers name the same document');
+      assert.deepEqual(docs.map((d) => d.duplicate).sort(), [false, true], `round ${round}: exactly one upload is the duplicate`);
+      assert.deepEqual(answers.map((a) => a.status).sort(), [200, 202]);
+      const audited = stack.services.db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'document.uploaded' AND target = ?`).get(docs[0]!.id) as { n: number };
+      assert.equal(audited.n, 1, `round ${round}: one document.uploaded audit entry`);
+      await stack.waitForStatus(docs[0]!.id, ['ready']);
+    }
+  });
 });

@@ -44,9 +44,12 @@ export function createDocumentsRepository(db: Db) {
   const byId = db.prepare<[string], DocumentRow>(`${select} WHERE d.id = ?`);
   const bySha = db.prepare<[string, string], DocumentRow>(`${select} WHERE d.collection_id = ? AND d.sha256 = ?`);
   const countSha = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM documents WHERE sha256 = ?');
+  // The UNIQUE (collection_id, sha256) constraint decides which of two uploads of the same
+  // content is first, even across api processes; the other one finds the row the first made.
   const insert = db.prepare(
     `INSERT INTO documents (id, collection_id, sha256, filename, kind, size_bytes, status, uploaded_by, created_at, updated_at)
-     VALUES (@id, @collectionId, @sha256, @filename, @kind, @sizeBytes, 'queued', @uploadedBy, @now, @now)`,
+     VALUES (@id, @collectionId, @sha256, @filename, @kind, @sizeBytes, 'queued', @uploadedBy, @now, @now)
+     ON CONFLICT (collection_id, sha256) DO NOTHING`,
   );
   const remove = db.prepare<[string]>('DELETE FROM documents WHERE id = ?');
 
@@ -55,9 +58,13 @@ export function createDocumentsRepository(db: Db) {
     findBySha: (collectionId: string, sha256: string) => bySha.get(collectionId, sha256),
     /** How many documents (in any collection) still use this stored file. */
     countBySha: (sha256: string) => countSha.get(sha256)!.n,
-    insert(doc: NewDocument): DocumentRow {
-      insert.run({ ...doc, now: nowIso() });
-      return byId.get(doc.id)!;
+    /**
+     * Inserts the document unless its content is already in the collection: `created` says which,
+     * and `row` is the new document or the one that was there.
+     */
+    insertUnlessDuplicate(doc: NewDocument): { row: DocumentRow; created: boolean } {
+      const created = insert.run({ ...doc, now: nowIso() }).changes === 1;
+      return { row: created ? byId.get(doc.id)! : bySha.get(doc.collectionId, doc.sha256)!, created };
     },
     delete: (id: string) => remove.run(id).changes > 0,
     /** Documents that should be queued or processing, last touched before `before`. */

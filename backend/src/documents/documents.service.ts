@@ -72,12 +72,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
             continue;
           }
           await files.commit(file);
-          const row = db.transaction(
-            () =>
-              documents.findBySha(collectionId, file.sha256) ??
-              documents.insert({ id: randomUUID(), collectionId, sha256: file.sha256, filename, kind, sizeBytes: file.size, uploadedBy: caller.principal.userId }),
-          )();
-          stored.push({ id: row.id, duplicate: false });
+          // Another upload of the same content may have been stored while this one was committed.
+          const { row, created } = documents.insertUnlessDuplicate({ id: randomUUID(), collectionId, sha256: file.sha256, filename, kind, sizeBytes: file.size, uploadedBy: caller.principal.userId });
+          stored.push({ id: row.id, duplicate: !created });
         }
         // Only after the rows are committed: a job must never see a document that does not exist yet.
         const fresh = stored.filter((s) => !s.duplicate);

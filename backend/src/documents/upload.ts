@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import multer, { MulterError, type StorageEngine } from 'multer';
 import type { Config } from '../config.ts';
-import { BadRequestError, PayloadTooLargeError } from '../http/errors.ts';
+import { BadRequestError, ClientClosedRequestError, PayloadTooLargeError } from '../http/errors.ts';
 import type { FileStore, StoredTemp } from './file-store.ts';
 
 export type UploadedFile = Express.Multer.File & StoredTemp;
@@ -54,6 +54,8 @@ export function uploadMiddleware(config: Pick<Config, 'upload'>, store: FileStor
     }
     parse(req, res, (err: unknown) => {
       if (!err) return next();
+      // The client hung up mid-upload (or was cut off by the request timeout); multer's temp files are gone.
+      if (req.readableAborted || req.socket.destroyed) return next(new ClientClosedRequestError());
       if (err instanceof MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') {
           return next(new PayloadTooLargeError(`a file is larger than the ${Math.round(maxFileBytes / 1048576)} MB limit`));

@@ -1,4 +1,5 @@
 import type { VectorStore } from '../clients/chroma.ts';
+import type { LocalChroma } from '../clients/chroma-local.ts';
 import type { Db } from '../clients/db.ts';
 import { sameModel, type LlmClient } from '../clients/ollama.ts';
 import { redactedUrl, type RedisConnection } from '../clients/redis.ts';
@@ -22,7 +23,16 @@ export interface Readiness {
 const CHECK_TIMEOUT_MS = 3000;
 
 /** Readiness: every dependency reachable and the configured Ollama models present. */
-export function createHealthService(deps: { db: Db; redis: RedisConnection; redisUrl: string; vectors: VectorStore; llm: LlmClient; settings: Pick<SettingsStore, 'get'> }) {
+export function createHealthService(deps: {
+  db: Db;
+  redis: RedisConnection;
+  redisUrl: string;
+  vectors: VectorStore;
+  llm: LlmClient;
+  settings: Pick<SettingsStore, 'get'>;
+  /** The Chroma this process supervises, if it started one: it knows why Chroma is down. */
+  localChroma?: Pick<LocalChroma, 'problem'>;
+}) {
 
   async function timed(check: (signal: AbortSignal) => Promise<Record<string, unknown> | void>): Promise<DependencyStatus> {
     const started = performance.now();
@@ -52,6 +62,8 @@ export function createHealthService(deps: { db: Db; redis: RedisConnection; redi
           }
         }),
         timed(async () => {
+          const problem = deps.localChroma?.problem();
+          if (problem) throw new Error(problem);
           await deps.vectors.heartbeat();
         }),
         timed(async (signal) => {

@@ -3,14 +3,16 @@ import type { Logger } from '../logger.ts';
 import { ChromaError } from '../clients/chroma.ts';
 import { OllamaError } from '../clients/ollama.ts';
 import { InvalidEmbeddingError } from '../ingest/embedder.ts';
-import { BadGatewayError, HttpError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from './errors.ts';
+import { BadGatewayError, ClientClosedRequestError, HttpError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from './errors.ts';
 
 /** Turns any thrown error into `{ error: { code, message } }` with the right status; unknown ones into a bare 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const http = toHttpError(err);
     const requestId = res.getHeader('x-request-id');
-    if (http.status >= 500) logger.error({ err, requestId, path: req.path }, 'request failed');
+    // An ordinary event, not a fault: no stack, nothing to answer.
+    if (http instanceof ClientClosedRequestError) logger.info({ requestId, method: req.method, path: req.path }, 'client aborted the request');
+    else if (http.status >= 500) logger.error({ err, requestId, path: req.path }, 'request failed');
     else logger.debug({ code: http.code, requestId, path: req.path }, http.message);
     if (res.headersSent) {
       res.destroy();
@@ -41,6 +43,7 @@ export function toHttpError(err: unknown): HttpError {
   }
   const e = err as { type?: string; status?: number; code?: string; name?: string };
   // body-parser's errors carry a type and a 4xx status.
+  if (e?.type === 'request.aborted') return new ClientClosedRequestError();
   if (e?.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'the request body is too large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new HttpError(415, 'unsupported_media_type', 'unsupported body encoding');

@@ -47,6 +47,12 @@ export class UnsupportedMediaTypeError extends HttpError {
     super(415, 'unsupported_media_type', message);
   }
 }
+/** The client went away before its request was complete (an aborted upload): nobody reads the answer. */
+export class ClientClosedRequestError extends HttpError {
+  constructor(message = 'the client closed the connection before the request was complete') {
+    super(499, 'client_closed_request', message);
+  }
+}
 export class TooManyRequestsError extends HttpError {
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds: number) {

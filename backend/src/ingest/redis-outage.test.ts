@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { debianFile } from '../../test/support/fixtures.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
 
 const PORT = 26000 + Math.floor(Math.random() * 4000);
 
 /** A private Redis this test can stop and start, so the shared one stays up for everyone else. */
 async function startRedis(): Promise<void> {
-  spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(PORT), '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], { stdio: 'ignore' });
+  spawn(debianFile('/usr/bin/redis-server', 'redis-server'), ['--bind', '127.0.0.1', '--port', String(PORT), '--save', '', '--appendonly', 'no', '--daemonize', 'yes'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     if (spawnSync('redis-cli', ['-p', String(PORT), 'ping']).stdout?.toString().includes('PONG')) return;
     await new Promise((r) => setTimeout(r, 50));

@@ -10,22 +10,23 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocumentDto } from '../contracts/documents.ts';
 import { makePdf } from '../../test/support/fixtures.ts';
+import { useOwnTempDir } from '../../test/support/own-temp-dir.ts';
 import { upload, type TestStack } from '../../test/support/stack.ts';
 
 const BACKEND_DIR = path.resolve(import.meta.dirname, '../..');
 const REPO_DIR = path.dirname(BACKEND_DIR);
 
-// Other test stacks (this run's or another run's on the same machine) and tools (browsers, test runners) make entries in
-// the shared temp dir at any time, named by mkdtemp/mkstemp: a prefix and six random characters.
-// Those are let through; any other new entry there fails the check. Nothing the product could
-// write through a hostile name looks like that (the names are the hostile ones, a SHA-256 or
-// `<uuid>.part`).
-const CONCURRENT_TEMP = /^[A-Za-z][\w.-]*[-._][A-Za-z0-9]{6}$|^bash_tool_[0-9a-f-]+$|^node-compile-cache$/;
+// The test stack runs in this process, which has a temp folder of its own (TMPDIR, see
+// own-temp-dir.ts): only this process and its children write there, so any new entry in it is
+// suspect, except the folders this process's test helpers make with mkdtemp (`rag-<what>-XXXXXX`:
+// other stacks' data dirs, fixtures). Nothing the product could write through a hostile name
+// looks like that (the names are the hostile ones, a SHA-256 or `<uuid>.part`). The machine's
+// /tmp, where other programs write at any time, is not watched.
+const TEST_HELPER_TEMP = /^rag-[a-z-]+-[A-Za-z0-9]{6}$/;
 
 // Names a traversal through one of the hostile upload names would leave behind.
 const HOSTILE_NAME = /passwd|%2e|onerror|<img|\.exe|[\u0000-\u001f\u202a-\u202e\u2066-\u2069]|^x(\.pdf)?$|^\.\.|^a{50,}|^é{20,}/i;
@@ -123,7 +124,7 @@ function assertNothingNewOutside(stack: TestStack, before: Snapshot, after: Snap
   const ownDataDir = path.basename(stack.config.paths.dataDir);
   for (const [dir, names] of after.topLevel) {
     const added = [...names].filter((n) => !before.topLevel.get(dir)?.has(n));
-    const unexpected = dir === os.tmpdir() ? added.filter((n) => n !== ownDataDir && !isConcurrentTemp(path.join(dir, n))) : added;
+    const unexpected = dir === useOwnTempDir() ? added.filter((n) => n !== ownDataDir && !isTestHelperTemp(path.join(dir, n))) : added;
     assert.deepEqual(unexpected, [], `new entries in ${dir}`);
   }
   const newHostile = [...after.hostilePaths].filter((p) => !before.hostilePaths.has(p));
@@ -156,10 +157,10 @@ function assertPlantedInDatabaseFile(stack: TestStack, planted: PlantedDocument[
 }
 
 function takeSnapshot(stack: TestStack): Snapshot {
-  const dirs = [os.tmpdir(), '/etc', REPO_DIR, BACKEND_DIR, path.dirname(stack.config.paths.dataDir)];
+  const dirs = [useOwnTempDir(), '/etc', REPO_DIR, BACKEND_DIR, path.dirname(stack.config.paths.dataDir)];
   const topLevel = new Map(dirs.map((d) => [d, new Set(fs.readdirSync(d))]));
   const hostilePaths = new Set<string>();
-  const roots: [string, number][] = [[os.tmpdir(), 4], [BACKEND_DIR, 6], [REPO_DIR, 1], ['/etc', 2], [stack.config.paths.dataDir, 4]];
+  const roots: [string, number][] = [[useOwnTempDir(), 4], [BACKEND_DIR, 6], [REPO_DIR, 1], ['/etc', 2], [stack.config.paths.dataDir, 4]];
   for (const [root, depth] of roots) collectHostile(root, depth, hostilePaths);
   return { topLevel, hostilePaths, etcPasswd: hashFile('/etc/passwd') };
 }
@@ -179,9 +180,9 @@ function collectHostile(dir: string, depth: number, found: Set<string>): void {
   }
 }
 
-/** A temp entry of another stack or tool, or one already gone again. */
-function isConcurrentTemp(file: string): boolean {
-  return CONCURRENT_TEMP.test(path.basename(file)) || !fs.existsSync(file);
+/** A temp folder of this process's test helpers, or an entry already gone again. */
+function isTestHelperTemp(file: string): boolean {
+  return TEST_HELPER_TEMP.test(path.basename(file)) || !fs.existsSync(file);
 }
 
 function hashFile(file: string): string {

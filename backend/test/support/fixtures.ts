@@ -7,8 +7,10 @@
  *   makeDocx(paragraphs)      Word document, optional Heading 1 before each paragraph
  *   makeHtml / makeMarkdown   a page with a title and paragraphs
  *   writeTemp(name, bytes)    writes into a fresh temp folder; removeTempFiles() deletes them all
+ *   debianFile(path, pkg)     a file a Debian package installs (real manuals); fails naming the package
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +73,9 @@ export async function makeEncryptedPdf(pages: string[]): Promise<Buffer> {
     const plain = join(dir, 'plain.pdf');
     const locked = join(dir, 'locked.pdf');
     await writeFile(plain, await makePdf(pages));
-    await run('qpdf', ['--encrypt', ENCRYPTED_PDF_PASSWORD, 'owner-secret', '256', '--', plain, locked]);
+    await run('qpdf', ['--encrypt', ENCRYPTED_PDF_PASSWORD, 'owner-secret', '256', '--', plain, locked]).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? missingPackage('the command qpdf', 'qpdf') : err;
+    });
     return await readFile(locked);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -118,6 +122,20 @@ export async function writeTemp(name: string, bytes: Uint8Array | string): Promi
 export async function removeTempFiles(): Promise<void> {
   const dirs = tempDirs.splice(0);
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/**
+ * `file`, which the Debian package `debianPackage` installs (`.ci/run` installs every such
+ * package). When it is absent the test fails with a message naming the package, instead of
+ * with whatever the code under test makes of a missing file.
+ */
+export function debianFile(file: string, debianPackage: string): string {
+  if (!existsSync(file)) throw missingPackage(file, debianPackage);
+  return file;
+}
+
+function missingPackage(what: string, debianPackage: string): Error {
+  return new Error(`${what} is missing: it comes from the Debian package ${debianPackage} (apt-get install ${debianPackage}; .ci/run installs it)`);
 }
 
 function escapeHtml(text: string): string {

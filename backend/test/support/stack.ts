@@ -13,6 +13,10 @@ import { createLogger } from '../../src/logger.ts';
 import { start } from '../../src/main.ts';
 import type { Services } from '../../src/services.ts';
 import { startOllamaEmulator, type OllamaEmulator } from './ollama-emulator.ts';
+import { MACHINE_TEMP_DIR, useOwnTempDir } from './own-temp-dir.ts';
+
+// Everything a test stack writes to "the temp folder" (its data dir included) goes to this process's own.
+useOwnTempDir();
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let sharedChroma: Promise<LocalChroma> | undefined;
@@ -21,7 +25,8 @@ let sharedChroma: Promise<LocalChroma> | undefined;
 export async function testChromaUrl(): Promise<string> {
   if (process.env.TEST_CHROMA_URL) return process.env.TEST_CHROMA_URL;
   if (!sharedChroma) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-chroma-'));
+    // In the machine's temp dir: Chroma is a server of the run, not part of the product under test.
+    const dataDir = fs.mkdtempSync(path.join(MACHINE_TEMP_DIR, 'rag-chroma-'));
     sharedChroma = startLocalChroma({
       dataDir,
       port: 20000 + Math.floor(Math.random() * 20000),

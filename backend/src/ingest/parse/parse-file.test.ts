@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
+  debianFile,
   makeCorruptPdf,
   makeDocx,
   makeEncryptedPdf,
@@ -15,7 +16,8 @@ import { parseFile } from './parse-file.ts';
 import type { PermanentReason } from '../ingest.errors.ts';
 
 const LIMITS = { timeoutMs: 60_000, maxMemoryMb: 256 };
-const R_INTRO = '/usr/share/R/doc/manual/R-intro.pdf';
+// A real 100-page manual; read through debianFile so its absence names the package to install.
+const rIntro = () => debianFile('/usr/share/R/doc/manual/R-intro.pdf', 'r-doc-pdf');
 const LONG_PAGE = Array.from({ length: 25 }, (_, i) => `Sentence ${i} describes the sluice gate and its winch.`).join(' ');
 
 function failsWith(reason: PermanentReason, pattern?: RegExp) {
@@ -44,7 +46,7 @@ describe('parseFile', () => {
   });
 
   it('reads a real 100-page manual with its page numbers', async () => {
-    const doc = await parseFile(R_INTRO, 'pdf', LIMITS);
+    const doc = await parseFile(rIntro(), 'pdf', LIMITS);
     assert.ok(doc.pageCount! > 90, `pageCount ${doc.pageCount}`);
     assert.equal(doc.pages.length, doc.pageCount);
     assert.equal(doc.pages.at(-1)!.page, doc.pageCount);
@@ -74,17 +76,17 @@ describe('parseFile', () => {
 
   it('stops a parse that runs past its time limit and reports parse_timeout', async () => {
     const started = Date.now();
-    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 150, maxMemoryMb: 256 }), failsWith('parse_timeout', /150 ms/));
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 150, maxMemoryMb: 256 }), failsWith('parse_timeout', /150 ms/));
     assert.ok(Date.now() - started < 2000, 'rejected soon after the limit');
   });
 
   it('stops a parse that needs more memory than allowed and reports parse_memory', async () => {
-    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 60_000, maxMemoryMb: 16 }), failsWith('parse_memory', /16 MB/));
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 60_000, maxMemoryMb: 16 }), failsWith('parse_memory', /16 MB/));
   });
 
   it('stops when its signal is aborted', async () => {
     const controller = new AbortController();
-    const parsing = parseFile(R_INTRO, 'pdf', LIMITS, { signal: controller.signal });
+    const parsing = parseFile(rIntro(), 'pdf', LIMITS, { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('document deleted')), 50);
     await assert.rejects(parsing, /document deleted/);
   });
@@ -133,6 +135,6 @@ describe('parseFile', () => {
   });
 
   it('rejects nonsensical limits before starting a worker', async () => {
-    await assert.rejects(parseFile(R_INTRO, 'pdf', { timeoutMs: 0, maxMemoryMb: 256 }), RangeError);
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 0, maxMemoryMb: 256 }), RangeError);
   });
 });
