@@ -46,7 +46,7 @@ describe('upgrades keep data', () => {
         assert.equal(messages.length, 2);
         assert.equal((JSON.parse(messages[1]!.citations) as { chunkId: string }[])[0]!.chunkId, `${READY}:0`);
         // And it works: new rows go in beside the old ones.
-        documents.insert({ id: '33333333-3333-4333-8333-333333333333', collectionId: 'handbook', sha256: 'c'.repeat(64), filename: 'new.md', kind: 'md', sizeBytes: 1, uploadedBy: null });
+        documents.insertUnlessDuplicate({ id: '33333333-3333-4333-8333-333333333333', collectionId: 'handbook', sha256: 'c'.repeat(64), filename: 'new.md', kind: 'md', sizeBytes: 1, uploadedBy: null });
         chunks.replaceForDocument('33333333-3333-4333-8333-333333333333', 'handbook', [{ index: 0, page: null, heading: null, text: 'A fresh canteen menu.' }]);
         documents.setStatus('33333333-3333-4333-8333-333333333333', 'ready', { chunkCount: 1 });
         assert.equal(chunks.searchKeywords('canteen', ['default', 'handbook'], 5).length, 2);
