@@ -3,9 +3,11 @@
 //
 //   node bench/retrieval.bench.ts [--chunks 100000] [--keep] [--serial 300] [--concurrent 2000]
 //                                 [--concurrency 100] [--k 6] [--time-limit-min 90] [--skip-probes]
+//                                 [--keyword-max-df 0.2]
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ChromaClient } from 'chromadb';
 import { chromaCollectionName } from '../backend/src/clients/chroma.ts';
@@ -32,6 +34,8 @@ const { values: opts } = parseArgs({
     k: { type: 'string', default: '6' },
     'time-limit-min': { type: 'string', default: '90' },
     'skip-probes': { type: 'boolean', default: false },
+    // RETRIEVAL_KEYWORD_MAX_DF for this run (the product's default when absent).
+    'keyword-max-df': { type: 'string' },
   },
 });
 const num = (name: keyof typeof opts) => {
@@ -65,6 +69,7 @@ async function main() {
     LOG_LEVEL: 'silent',
     // Never called: the benchmark hands search() vectors it computed itself.
     OLLAMA_HOST: 'http://127.0.0.1:9',
+    ...(opts['keyword-max-df'] ? { RETRIEVAL_KEYWORD_MAX_DF: opts['keyword-max-df'] } : {}),
   });
   const services = createServices(config, createLogger(config));
   guard.onCleanup(async () => {
@@ -82,8 +87,12 @@ async function main() {
   const questions = makeQuestions(WARMUP + serial + concurrent);
   const search = (i: number) => services.retrieval.search(questions[i]!.text, questions[i]!.vector, [COLLECTION], k);
   await runClosedLoop(WARMUP, 1, search);
+  const loop1 = watchEventLoop();
   const c1 = await runClosedLoop(serial, 1, (i) => search(WARMUP + i));
+  const blocked1 = loop1.stop();
+  const loopN = watchEventLoop();
   const cN = await runClosedLoop(concurrent, concurrency, (i) => search(WARMUP + serial + i));
+  const blockedN = loopN.stop();
 
   const timed = timedRetrieval(services);
   const timedSearch = (i: number) => timed.search(questions[i]!.text, questions[i]!.vector, [COLLECTION], k);
@@ -93,9 +102,14 @@ async function main() {
   await runClosedLoop(Math.min(concurrent, concurrency * 5), concurrency, (i) => timedSearch(WARMUP + serial + i));
   const stepsN = timed.take();
   report(c1, cN, steps1, stepsN);
+  say();
+  say(`event loop delay while searching (ms): c=1 p99 ${fmt(blocked1.p99)} max ${fmt(blocked1.max)}; c=${concurrency} p99 ${fmt(blockedN.p99)} max ${fmt(blockedN.max)}`);
 
   const probes = opts['skip-probes'] ? [] : await runProbes(services, stored.collection, questions.slice(WARMUP), { k, serial: Math.min(serial, 100), concurrent: Math.min(concurrent, 500), concurrency });
   reportProbes(probes);
+  const chromaAlone = probes.find((p) => p.concurrency === concurrency && p.label.startsWith('Chroma query, no filter'));
+  const productQps = describe(cN, concurrency).throughputQps;
+  if (chromaAlone) say(`\nthroughput at concurrency ${concurrency}: product ${fmt(productQps, 0)} queries/s, Chroma alone ${fmt(chromaAlone.qps, 0)} queries/s, ratio ${fmt(productQps / chromaAlone.qps, 2)}`);
   const file = saveResults('retrieval', {
     machine: host,
     spec,
@@ -103,6 +117,8 @@ async function main() {
     load,
     stored: { ...stored, collection: undefined },
     latency: { c1: describe(c1, 1), [`c${concurrency}`]: describe(cN, concurrency) },
+    eventLoopDelayMs: { c1: blocked1, [`c${concurrency}`]: blockedN },
+    throughputRatioToChromaAlone: chromaAlone ? productQps / chromaAlone.qps : null,
     breakdown: { c1: breakdown(steps1), [`c${concurrency}`]: breakdown(stepsN) },
     probes,
   });
@@ -163,6 +179,18 @@ function makeQuestions(n: number) {
   });
 }
 
+/** The event loop's delay while a run goes on: its max is the longest time anything held the loop. */
+function watchEventLoop() {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  return {
+    stop() {
+      h.disable();
+      return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+    },
+  };
+}
+
 function describe(run: LoadRun, c: number) {
   return { concurrency: c, ...summarize(run.latencies), throughputQps: (run.latencies.length / run.wallMs) * 1000, errors: run.errors, firstError: run.firstError };
 }
@@ -196,10 +224,10 @@ function report(c1: LoadRun, cN: LoadRun, steps1: StepTimes, stepsN: StepTimes) 
   printTable([
     ['step', 'concurrency', 'mean', 'p50', 'p95', 'p99'],
     line('Chroma query (HTTP)', 1, steps1.chromaQuery),
-    line('FTS5 BM25 (sync)', 1, steps1.ftsSearch),
+    line('Keyword search (thread)', 1, steps1.ftsSearch),
     line('SQLite row fetch (sync)', 1, steps1.rowFetch),
     line('Chroma query (HTTP)', concurrency, stepsN.chromaQuery),
-    line('FTS5 BM25 (sync)', concurrency, stepsN.ftsSearch),
+    line('Keyword search (thread)', concurrency, stepsN.ftsSearch),
     line('SQLite row fetch (sync)', concurrency, stepsN.rowFetch),
   ]);
   const b = breakdown(steps1);

@@ -34,11 +34,11 @@ export function createApp(services: Services): express.Express {
   const api = express.Router();
   api.use(cors(config.http.allowedOrigins));
   api.use(express.json({ limit: '64kb', strict: true }), rejectPrototypeKeys);
-  api.use(securityRouter(security, { listModels: async () => (await services.llm.status()).models.map((m) => m.name) }));
-  api.use('/documents', documentsRouter({ service: services.documentsService, upload: uploadMiddleware(config, services.files), authenticate }));
+  api.use(securityRouter(security, { listModels: () => services.llm.models() }));
+  api.use('/documents', documentsRouter({ service: services.documentsService, fileLinks: services.fileLinks, upload: uploadMiddleware(config, services.files), authenticate }));
   api.use('/collections', collectionsRouter({ collections: services.collections, authenticate }));
   api.use('/admin', adminRouter(services, authenticate));
-  api.use(chatRouter({ config, chat: services.chat, conversations: services.conversations, authenticate, limits: security.limits }));
+  api.use(chatRouter({ config, chat: services.chat, conversations: services.conversations, feedback: services.feedback, authenticate, limits: security.limits }));
   app.use('/api/v1', api);
   app.use(webApp(config.paths.web));
 

@@ -90,7 +90,13 @@ const envSchema = z.object({
   // Vector hits farther than this cosine distance (0..2) do not count as relevant.
   RETRIEVAL_MAX_DISTANCE: z.coerce.number().min(0).max(2).default(0.9),
   // Weight of the vector results in fusion (keyword results get 1 minus it).
-  RETRIEVAL_VECTOR_WEIGHT: z.coerce.number().min(0).max(1).default(0.6),
+  RETRIEVAL_VECTOR_WEIGHT: z.coerce.number().min(0).max(1).default(0.2),
+  // The k of reciprocal rank fusion: smaller makes each retriever's first ranks count for more.
+  RETRIEVAL_RRF_K: int(1, 1000).default(5),
+  // Question words found in more than this share of all chunks are left out of keyword search.
+  RETRIEVAL_KEYWORD_MAX_DF: z.coerce.number().gt(0).max(1).default(0.2),
+  // Worker threads that run keyword search off the event loop (0 runs it on the event loop).
+  RETRIEVAL_KEYWORD_THREADS: int(0, 16).default(2),
   // Characters of prompt (system, sources, history, question) sent to the model at most.
   CONTEXT_BUDGET_CHARS: int(1000, 1_000_000).default(12_000),
   // Longest question accepted, in characters.
@@ -216,6 +222,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fusion: e.RETRIEVAL_FUSION,
       vectorWeight: e.RETRIEVAL_VECTOR_WEIGHT,
       maxDistance: e.RETRIEVAL_MAX_DISTANCE,
+      rrfK: e.RETRIEVAL_RRF_K,
+      keywordMaxDocShare: e.RETRIEVAL_KEYWORD_MAX_DF,
+      keywordThreads: e.RETRIEVAL_KEYWORD_THREADS,
     },
     chat: {
       contextBudgetChars: e.CONTEXT_BUDGET_CHARS,

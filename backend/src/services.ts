@@ -1,8 +1,10 @@
 import { loadOrCreateSecret } from './auth/auth.tokens.ts';
+import { createFileLinks } from './documents/file-links.ts';
 import { createSecurity } from './auth/security.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
 import { createConversationsRepository } from './chat/conversations.repository.ts';
+import { createFeedbackRepository } from './chat/feedback.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
 import type { LocalChroma } from './clients/chroma-local.ts';
 import { openDatabase } from './clients/db.ts';
@@ -21,6 +23,7 @@ import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';
 import { createChunksRepository } from './retrieval/chunks.repository.ts';
+import { createKeywordSearcher } from './retrieval/keyword-pool.ts';
 import { createRetrievalService } from './retrieval/retrieval.service.ts';
 
 export interface ServiceOverrides {
@@ -44,19 +47,17 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
   const conversations = createConversationsRepository(db);
+  const feedback = createFeedbackRepository(db);
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
-  const security = createSecurity({
-    config,
-    db,
-    redis,
-    logger: scoped(logger, 'http'),
-    jwtSecret: config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir),
-  });
+  const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
+  const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
+  const fileLinks = createFileLinks(jwtSecret);
   const { settings, audit } = security;
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, logger: scoped(logger, 'llm') });
-  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, settings });
+  const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, settings });
 
   const documentsService = createDocumentsService({
     db,
@@ -102,14 +103,18 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     bus,
     security,
     embedder,
+    keywords,
     retrieval,
     documentsService,
+    fileLinks,
+    feedback,
     chat,
     ingest,
     health,
     /** Closes what this container opened, in reverse order. */
     async close() {
       await queue.close();
+      await keywords.close();
       queueConnection.disconnect();
       redis.disconnect();
       db.close();

@@ -66,9 +66,9 @@ export async function loadCorpus(services: Services, spec: CorpusSpec, onProgres
         model,
         pieces.map((c, i) => ({ id: chunkId(doc.id, c.index), vector: vectors[i]!, documentId: doc.id, collectionId: COLLECTION, chunkIndex: c.index, page: c.page })),
       )
-      .then(() => {
+      .then(async () => {
         const t2 = performance.now();
-        services.chunks.replaceForDocument(doc.id, COLLECTION, pieces);
+        await services.chunks.replaceForDocument(doc.id, COLLECTION, pieces);
         services.documents.setStatus(doc.id, 'ready', { stage: null, progress: 100, pageCount: doc.pages, chunkCount: n, embeddingModel: model, error: null });
         ms.sqlite += performance.now() - t2;
       });

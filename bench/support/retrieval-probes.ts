@@ -2,7 +2,8 @@
 // metadata filter, and the FTS5 ranking without its joins. They show what each step costs and
 // what a change would buy; the headline figures never use them.
 import type { Collection } from 'chromadb';
-import { ftsQuery } from '../../backend/src/retrieval/keywords.ts';
+import { createKeywordSearch, matchExpression } from '../../backend/src/retrieval/keyword-search.ts';
+import { contentWords } from '../../backend/src/retrieval/keywords.ts';
 import type { Services } from '../../backend/src/services.ts';
 import { runClosedLoop } from './concurrency.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -34,7 +35,13 @@ export async function runProbes(services: Services, collection: Collection, ques
   await probe('Chroma query, no filter (as the product)', opts.concurrent, opts.concurrency, chroma(false));
 
   const ftsOnly = services.db.prepare<[string, number]>('SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?');
-  await probe('FTS5 search as the product', opts.serial, 1, (q) => services.chunks.searchKeywords(ftsQuery(q.text), ['default'], candidates));
-  await probe('FTS5 ranking alone (no joins)', opts.serial, 1, (q) => ftsOnly.all(ftsQuery(q.text), candidates));
+  const maxDocShare = services.config.retrieval.keywordMaxDocShare;
+  const query = (q: Question, share = maxDocShare) => ({ question: q.text, collectionIds: ['default'], limit: candidates, maxDocShare: share });
+  await probe('Keyword search as the product (worker threads, common words pruned)', opts.serial, 1, (q) => services.keywords.search(query(q)));
+  await probe('Keyword search as the product (worker threads, common words pruned)', opts.concurrent, opts.concurrency, (q) => services.keywords.search(query(q)));
+  const onLoop = createKeywordSearch(services.db);
+  await probe('Keyword search on the event loop, common words pruned', opts.serial, 1, (q) => onLoop(query(q)));
+  await probe('Keyword search on the event loop, every word (the earlier design)', opts.serial, 1, (q) => onLoop(query(q, 1)));
+  await probe('FTS5 ranking alone, every word, no joins', opts.serial, 1, (q) => ftsOnly.all(matchExpression(contentWords(q.text)), candidates));
   return probes;
 }

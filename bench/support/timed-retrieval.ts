@@ -26,15 +26,18 @@ export function timedRetrieval(services: Services) {
       return hits;
     },
   };
-  const chunks: Services['chunks'] = {
-    ...services.chunks,
-    searchKeywords(...args) {
+  const keywords: Services['keywords'] = {
+    ...services.keywords,
+    async search(query) {
       const t0 = performance.now();
-      const hits = services.chunks.searchKeywords(...args);
+      const hits = await services.keywords.search(query);
       times.ftsSearch.push(performance.now() - t0);
       times.keywordHits.push(hits.length);
       return hits;
     },
+  };
+  const chunks: Services['chunks'] = {
+    ...services.chunks,
     getReady(ids) {
       const t0 = performance.now();
       const rows = services.chunks.getReady(ids);
@@ -42,7 +45,7 @@ export function timedRetrieval(services: Services) {
       return rows;
     },
   };
-  const retrieval = createRetrievalService({ config: services.config, embedder: services.embedder, vectors, chunks, settings: services.security.settings });
+  const retrieval = createRetrievalService({ config: services.config, embedder: services.embedder, vectors, chunks, keywords, settings: services.security.settings });
   return {
     search: retrieval.search,
     /** The times recorded since the last call, then cleared. */

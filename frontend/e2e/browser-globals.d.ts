@@ -7,12 +7,15 @@ interface BrowserElement {
   querySelector(selector: string): BrowserElement | null;
   querySelectorAll(selector: string): Iterable<BrowserElement> & ArrayLike<BrowserElement>;
   dispatchEvent(event: unknown): boolean;
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number };
 }
 
 declare const document: {
   querySelector<T = BrowserElement>(selector: string): T | null;
   querySelectorAll(selector: string): Iterable<BrowserElement> & ArrayLike<BrowserElement>;
   body: BrowserElement;
+  activeElement: BrowserElement | null;
+  createRange(): { selectNodeContents(node: BrowserElement): void; getClientRects(): ArrayLike<unknown> };
   documentElement: { scrollWidth: number; clientWidth: number };
 };
 declare const window: unknown;

@@ -111,6 +111,8 @@ describe('the dashboard in a real browser, against the real stack', () => {
     assert.equal(await link.getAttribute('href'), `/api/v1/documents/${volcanoes.id}/file#page=2`);
     const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
     await tab.waitForURL(/#page=2$/);
+    // A real address that ends in the file's name (the tab is titled with it and saves under it), not a blob: UUID.
+    assert.match(tab.url(), new RegExp(`/api/v1/documents/${volcanoes.id}/file/volcanoes\\.pdf\\?expires=\\d+&signature=[\\w-]+#page=2$`));
     await d.screenshot(page, 'chat-citation');
     await tab.close();
     await page.keyboard.press('Escape');

@@ -4,10 +4,12 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { App } from './app/App.tsx';
 import { createQueryClient } from './app/queryClient.ts';
 import { restoreSession } from './api/session.ts';
+import { startTheme } from './app/theme.ts';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/layout.css';
 
+startTheme();
 const queryClient = createQueryClient();
 void restoreSession();
 

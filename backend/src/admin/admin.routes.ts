@@ -22,8 +22,7 @@ export function adminRouter(services: Services, authenticate: RequestHandler): R
   });
 
   router.get('/models', async (_req, res) => {
-    const status = await services.llm.status();
-    const body: ModelsDto = { models: status.models };
+    const body: ModelsDto = { models: await services.llm.models() };
     res.json(body);
   });
 

@@ -2,7 +2,7 @@ import type { AuditEntryDto } from '../contracts/admin.ts';
 import type { AuditRow } from './audit.repository.ts';
 
 /** The public shape of an audit entry, with its details parsed back from JSON. */
-export function presentAuditEntry(row: AuditRow): AuditEntryDto {
+export function presentAuditEntry(row: AuditRow & { target_name?: string | null }): AuditEntryDto {
   return {
     id: row.id,
     at: row.at,
@@ -12,6 +12,7 @@ export function presentAuditEntry(row: AuditRow): AuditEntryDto {
     target: row.target,
     ip: row.ip,
     details: parseDetails(row.details),
+    targetName: row.target_name ?? null,
   };
 }
 

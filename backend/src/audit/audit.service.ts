@@ -2,7 +2,7 @@ import { nowIso } from '../clients/db.ts';
 import type { AuditEntryDto, Page } from '../contracts/admin.ts';
 import type { Logger } from '../logger.ts';
 import { presentAuditEntry } from './audit.presenter.ts';
-import type { AuditRepository } from './audit.repository.ts';
+import type { AuditFilter, AuditRepository } from './audit.repository.ts';
 
 /** Every action the audit log knows. Add new ones here so the admin list stays readable. */
 export const AUDIT_ACTIONS = [
@@ -72,10 +72,13 @@ export function createAuditLog(deps: { repository: AuditRepository; logger: Logg
       }
     },
 
-    list(limit: number, offset: number): Page<AuditEntryDto> {
-      const { items, total } = repository.list(limit, offset);
+    list(limit: number, offset: number, filter: AuditFilter = {}): Page<AuditEntryDto> {
+      const { items, total } = repository.list(filter, limit, offset);
       return { items: items.map(presentAuditEntry), total, limit, offset };
     },
+
+    /** The actions recorded so far, for the filter. */
+    actions: () => repository.actions(),
   };
 }
 

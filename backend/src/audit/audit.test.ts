@@ -92,4 +92,31 @@ describe('audit log', () => {
     assert.equal((await t.http().get('/api/v1/admin/audit?limit=5000').set(auth)).status, 400);
     assert.equal((await t.http().get('/api/v1/admin/audit?sort=evil').set(auth)).status, 400);
   });
+
+  it('names what each id stands for, and narrows the log by action, by who did it and by time', async () => {
+    const created = await t.http().post('/api/v1/admin/users').set(auth).send({ email: 'filtered@example.org', name: 'Filtered', role: 'viewer', password: 'long enough password' });
+    const id = created.body.id as string;
+    const made = await find('user.created', id);
+    assert.equal(made?.targetName, 'filtered@example.org');
+
+    const get = async (query: string) => (await t.http().get(`/api/v1/admin/audit?limit=200&${query}`).set(auth)).body as Page<AuditEntryDto>;
+    const byAction = await get('action=user.created');
+    assert.ok(byAction.items.length >= 1 && byAction.items.every((e) => e.action === 'user.created'));
+    assert.equal(byAction.total, byAction.items.length);
+    const byActor = await get(`actorId=${admin.id}`);
+    assert.ok(byActor.items.length > 0 && byActor.items.every((e) => e.actorId === admin.id));
+    const at = made!.at;
+    const window = await get(`from=${encodeURIComponent(at)}&to=${encodeURIComponent(new Date(Date.parse(at) + 1).toISOString())}`);
+    assert.ok(window.items.some((e) => e.id === made!.id) && window.items.every((e) => e.at === at), JSON.stringify(window.items.map((e) => e.at)));
+    assert.equal((await get('from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z')).total, 0);
+    // A local time with its offset means the same instant.
+    const local = new Date(Date.parse(at)).toISOString().replace('Z', '+00:00');
+    assert.ok((await get(`from=${encodeURIComponent(local)}`)).items.some((e) => e.id === made!.id));
+
+    const actions = (await t.http().get('/api/v1/admin/audit/actions').set(auth)).body as { items: string[] };
+    assert.ok(actions.items.includes('user.created') && actions.items.includes('auth.sign_in'));
+    const bad = await t.http().get('/api/v1/admin/audit?from=yesterday').set(auth);
+    assert.equal(bad.status, 400);
+  });
 });
+

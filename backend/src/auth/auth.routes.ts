@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { changePasswordRequestSchema, loginRequestSchema, ROLES } from '../contracts/auth.ts';
+import { changePasswordRequestSchema, loginRequestSchema, ROLES, type RestoredSessionDto } from '../contracts/auth.ts';
+import { UnauthorizedError } from '../http/errors.ts';
 import { requireRole } from './permissions.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AuthService, IssuedSession } from './auth.service.ts';
@@ -15,7 +16,7 @@ export interface AuthRouterDeps {
   refreshTokenTtlS: number;
 }
 
-/** /api/v1/auth: login, refresh, logout, me, password. */
+/** /api/v1/auth: login, refresh, session (restore on load), logout, me, password. */
 export function authRouter(deps: AuthRouterDeps): Router {
   const { auth, authenticate } = deps;
   const router = Router();
@@ -39,6 +40,22 @@ export function authRouter(deps: AuthRouterDeps): Router {
 
   router.post('/refresh', async (req, res) => {
     sendSession(res, await auth.refresh(readCookie(req, REFRESH_COOKIE), req.ip ?? null));
+  });
+
+  // On page load: restores the session if the cookie allows, and says "signed out" with a 200
+  // otherwise, so a first visit logs no failed request. An explicit refresh still answers 401.
+  router.post('/session', async (req, res) => {
+    let issued: IssuedSession;
+    try {
+      issued = await auth.refresh(readCookie(req, REFRESH_COOKIE), req.ip ?? null);
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError)) throw err;
+      if (readCookie(req, REFRESH_COOKIE) !== undefined) res.clearCookie(REFRESH_COOKIE, cookieOptions);
+      res.json({ signedIn: false } satisfies RestoredSessionDto);
+      return;
+    }
+    res.cookie(REFRESH_COOKIE, issued.refreshToken, { ...cookieOptions, maxAge: deps.refreshTokenTtlS * 1000 });
+    res.json({ signedIn: true, ...issued.session } satisfies RestoredSessionDto);
   });
 
   router.post('/logout', (req, res) => {

@@ -18,6 +18,7 @@ import { createUsersService } from '../users/users.service.ts';
 import { authRouter } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';
 import { createAccessTokens } from './auth.tokens.ts';
+import type { ListModels } from '../settings/settings.store.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { createRefreshTokensRepository } from './refresh-tokens.repository.ts';
 
@@ -50,7 +51,7 @@ export function createSecurity(deps: SecurityDeps) {
 export type Security = ReturnType<typeof createSecurity>;
 
 /** Mounts /auth and the admin routes for users, API keys, audit and settings (for the /api/v1 router). */
-export function securityRouter(security: Security, options: { listModels: () => Promise<readonly string[]> }): Router {
+export function securityRouter(security: Security, options: { listModels: ListModels }): Router {
   const { authenticate } = security.authenticator;
   const router = Router();
   router.use('/auth', authRouter({ auth: security.auth, authenticate, refreshTokenTtlS: security.refreshTokenTtlS }));

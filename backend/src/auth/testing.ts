@@ -36,7 +36,8 @@ export async function startSecurityTestApp(options: { env?: Record<string, strin
   const modelCalls = { count: 0 };
   const listModels = async () => {
     modelCalls.count++;
-    return options.models ?? ['llama3.2:3b', 'nomic-embed-text:latest', 'qwen2.5:7b'];
+    // What Ollama reports: embedding models can only embed; the others complete.
+    return (options.models ?? ['llama3.2:3b', 'nomic-embed-text:latest', 'qwen2.5:7b']).map((name) => ({ name, capabilities: /embed/.test(name) ? ['embedding'] : ['completion'] }));
   };
 
   const app = express();

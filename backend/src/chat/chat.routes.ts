@@ -4,20 +4,29 @@ import { requirePermission } from '../auth/permissions.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import { idParamsSchema, pageQuerySchema } from '../contracts/admin.ts';
-import { chatRequestSchema } from '../contracts/chat.ts';
+import { chatRequestSchema, feedbackRequestSchema } from '../contracts/chat.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AnswerSink, ChatService } from './chat.service.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
+import type { FeedbackRepository } from './feedback.repository.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import { streamEvents } from './sse.ts';
 
 type SourcesData = Parameters<AnswerSink['sources']>[0];
 const renameSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
+const messageParamsSchema = z.strictObject({ messageId: z.string().min(1).max(100) });
 
 /** POST /chat (SSE or JSON) and the caller's own conversations. */
-export function chatRouter(deps: { config: Config; chat: ChatService; conversations: ConversationsRepository; authenticate: RequestHandler; limits: Pick<RateLimits, 'consumeChat'> }): Router {
-  const { chat, conversations } = deps;
+export function chatRouter(deps: {
+  config: Config;
+  chat: ChatService;
+  conversations: ConversationsRepository;
+  feedback: FeedbackRepository;
+  authenticate: RequestHandler;
+  limits: Pick<RateLimits, 'consumeChat'>;
+}): Router {
+  const { chat, conversations, feedback } = deps;
   const router = Router();
   const requestSchema = chatRequestSchema(deps.config.chat.questionMaxChars);
   const canChat = requirePermission('chat');
@@ -43,7 +52,7 @@ export function chatRouter(deps: { config: Config; chat: ChatService; conversati
   });
 
   const own = (req: Request) => {
-    const { id } = parseInput(idParamsSchema, req.params, 'conversation id');
+    const { id } = parseInput(idParamsSchema, { id: req.params.id }, 'conversation id');
     const conversation = conversations.getOwned(id, principalOf(req).userId);
     if (!conversation) throw new NotFoundError('conversation not found');
     return conversation;
@@ -55,7 +64,21 @@ export function chatRouter(deps: { config: Config; chat: ChatService; conversati
   });
   router.get('/conversations/:id', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);
-    res.json({ ...conversation, messages: conversations.messages(conversation.id) });
+    const given = feedback.forConversation(conversation.id);
+    const messages = conversations.messages(conversation.id).map((m) => (m.role === 'assistant' ? { ...m, feedback: given.get(m.id) ?? null } : m));
+    res.json({ ...conversation, messages });
+  });
+  // Only the asker rates an answer of their own conversation; a rating replaces the previous one.
+  router.put('/conversations/:id/messages/:messageId/feedback', deps.authenticate, canChat, (req, res) => {
+    const conversation = own(req);
+    const { messageId } = parseInput(messageParamsSchema, { messageId: req.params.messageId }, 'message id');
+    const message = conversations.messages(conversation.id).find((m) => m.id === messageId && m.role === 'assistant');
+    if (!message) throw new NotFoundError('answer not found');
+    res.json(feedback.save(message.id, principalOf(req).userId, parseInput(feedbackRequestSchema, req.body, 'feedback')));
+  });
+  router.get('/admin/feedback', deps.authenticate, requirePermission('admin'), (req, res) => {
+    const { limit, offset } = parseInput(pageQuerySchema, req.query, 'query');
+    res.json({ ...feedback.list(limit, offset), limit, offset });
   });
   router.patch('/conversations/:id', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);

@@ -82,7 +82,7 @@ export function createChatService(deps: ChatServiceDeps) {
       return { conversationId, messageId, answer: NO_SOURCES_ANSWER, sources: [], citations: [], timings, cached: false, noSources: true };
     }
 
-    const { messages, used } = buildPrompt({
+    const { messages, used, omitted } = buildPrompt({
       question: req.question,
       sources: results,
       history: history.map((m) => ({ role: m.role, content: m.content })),
@@ -124,7 +124,8 @@ export function createChatService(deps: ChatServiceDeps) {
     const { messageId, citations, timings } = saved;
     const answer = text;
     if (cacheKey && status === 'complete') await cache.set(cacheKey, { answer, sources, citations });
-    return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false };
+    const leftOut = omitted > 0 ? { sourcesLeftOut: { count: omitted, reason: 'context_budget' as const } } : {};
+    return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false, ...leftOut };
   }
   return { answer };
 }

@@ -18,25 +18,36 @@ export interface PromptInput {
   systemPrompt?: string;
 }
 
+/** A source is not worth sending with less of its text than this. */
+export const MIN_SOURCE_CHARS = 300;
+
 /**
- * Builds the messages for the model within a character budget: the question always, then as many
- * sources as fit (best first, the last one cut if needed), then recent history with what is left.
- * Returns the sources actually used, numbered from 1.
+ * Builds the messages for the model within a character budget: the question always, then the
+ * sources, best first, then recent history with what is left. Every source gets an equal share of
+ * the room for sources (what a shorter one leaves goes to the ones after it) and is cut to it, so
+ * all `sources` reach the model while a share holds at least MIN_SOURCE_CHARS; past that, the last
+ * ones are left out and counted in `omitted`. Returns the sources used, numbered from 1.
  */
-export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; used: RetrievedChunk[] } {
+export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; used: RetrievedChunk[]; omitted: number } {
   const instructions = input.systemPrompt ?? SYSTEM_PROMPT;
   let left = input.budgetChars - instructions.length - input.question.length - 200;
   const historyBudget = Math.floor(left / 4);
+  let room = left - historyBudget;
   const blocks: string[] = [];
   const used: RetrievedChunk[] = [];
-  for (const source of input.sources) {
-    const header = `[${used.length + 1}] ${describe(source)}\n`;
-    const room = left - historyBudget - header.length;
-    if (room < 200) break;
+  const headers = input.sources.map((source, i) => `[${i + 1}] ${describe(source)}\n`);
+  // As many sources as can each have MIN_SOURCE_CHARS of text, best first.
+  let count = input.sources.length;
+  const need = (n: number) => headers.slice(0, n).reduce((sum, h) => sum + h.length + MIN_SOURCE_CHARS + 2, 0);
+  while (count > 0 && need(count) > room) count--;
+  for (const [i, source] of input.sources.slice(0, count).entries()) {
+    const header = headers[i]!;
+    const share = Math.floor(room / (count - i)) - header.length - 2;
     const safe = fenceSafe(source.text);
-    const text = safe.length > room ? `${safe.slice(0, room)}…` : safe;
+    const text = safe.length > share ? `${safe.slice(0, share - 1)}…` : safe;
     blocks.push(header + text);
     used.push(source);
+    room -= header.length + text.length + 2;
     left -= header.length + text.length + 2;
   }
 
@@ -49,7 +60,7 @@ export function buildPrompt(input: PromptInput): { messages: ChatMessage[]; used
   }
 
   const system = `${instructions}\n\nSources:\n<sources>\n${blocks.join('\n\n')}\n</sources>`;
-  return { messages: [{ role: 'system', content: system }, ...history, { role: 'user', content: input.question }], used };
+  return { messages: [{ role: 'system', content: system }, ...history, { role: 'user', content: input.question }], used, omitted: input.sources.length - used.length };
 }
 
 function describe(source: RetrievedChunk): string {

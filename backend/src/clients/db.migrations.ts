@@ -156,4 +156,16 @@ export const MIGRATIONS: readonly string[] = [
     updated_by  TEXT
   );
   `,
+  `
+  -- Thumbs up or down on an answer, with an optional comment: one per answer, from its asker.
+  CREATE TABLE message_feedback (
+    message_id  TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    user_id     TEXT,
+    rating      TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    comment     TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+  CREATE INDEX message_feedback_by_time ON message_feedback (updated_at DESC);
+  `,
 ];

@@ -21,6 +21,13 @@ export interface OllamaModel {
   family: string | null;
 }
 
+/** What a model can do, as Ollama's /api/show reports it: "completion", "embedding", "tools"…; null when this Ollama does not say. */
+export type ModelCapabilities = string[] | null;
+
+export interface OllamaModelInfo extends OllamaModel {
+  capabilities: ModelCapabilities;
+}
+
 export interface OllamaStatus {
   version: string;
   models: OllamaModel[];
@@ -34,7 +41,12 @@ export interface LlmClient {
   chat(messages: ChatMessage[], options: { model: string; temperature: number; signal?: AbortSignal }): AsyncIterable<string>;
   /** Version and the names of the models Ollama has. */
   status(signal?: AbortSignal): Promise<OllamaStatus>;
+  /** The models Ollama has, each with what it can do (one /api/show per model). */
+  models(signal?: AbortSignal): Promise<OllamaModelInfo[]>;
 }
+
+/** The capability a model needs to serve as the chat model or the embedding model. */
+export const NEEDED_CAPABILITY = { chatModel: 'completion', embedModel: 'embedding' } as const;
 
 /** Ollama names `x` and `x:latest` the same model. */
 export function sameModel(a: string, b: string): boolean {
@@ -96,6 +108,16 @@ export function createOllamaClient(config: Pick<Config, 'ollama'>): LlmClient {
         version: version.version,
         models: tags.models.map((m) => ({ name: m.name, sizeBytes: m.size ?? null, family: m.details?.family ?? null })),
       };
+    },
+    async models(signal) {
+      const tags = await call(() => withSignal(signal, () => client.list()), '');
+      return Promise.all(
+        tags.models.map(async (m) => {
+          const shown = await call(() => withSignal(signal, () => client.show({ model: m.name })), m.name);
+          const capabilities = Array.isArray(shown.capabilities) ? shown.capabilities : null;
+          return { name: m.name, sizeBytes: m.size ?? null, family: m.details?.family ?? null, capabilities };
+        }),
+      );
     },
   };
 

@@ -47,6 +47,8 @@ export interface AuditEntryDto {
   target: string | null;
   ip: string | null;
   details: Record<string, unknown>;
+  /** What the target id names now (a user's e-mail, a collection's or key's name, a document's file name), if it still exists. */
+  targetName: string | null;
 }
 
 /** `?limit&offset` of every paged admin list. */
@@ -54,6 +56,14 @@ export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+/** `/admin/audit`: a page of the log, narrowed by action, by who did it, and by time (`from` inclusive, `to` exclusive). */
+export const auditQuerySchema = pageQuerySchema.extend({
+  action: z.string().min(1).max(100).optional(),
+  actorId: z.string().min(1).max(100).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
 export const listApiKeysQuerySchema = pageQuerySchema.extend({ ownerId: z.string().min(1).max(100).optional() });
 // Any id that is not one of ours is simply not found (404), whatever its shape.
 export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
@@ -75,5 +85,6 @@ export interface SystemStatusDto {
 
 /** GET /api/v1/admin/models: what Ollama has, to pick the chat and embedding models from. */
 export interface ModelsDto {
-  models: { name: string; sizeBytes: number | null; family: string | null }[];
+  /** `capabilities` as Ollama reports them ("completion", "embedding"…), null when it does not say. */
+  models: { name: string; sizeBytes: number | null; family: string | null; capabilities: string[] | null }[];
 }

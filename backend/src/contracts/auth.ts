@@ -35,6 +35,9 @@ export interface SessionDto {
   user: UserDto;
 }
 
+/** POST /auth/session: the session the refresh cookie restores, or that there is none (an expected state, not an error). */
+export type RestoredSessionDto = ({ signedIn: true } & SessionDto) | { signedIn: false };
+
 /** POST /api/v1/admin/users/:id/unlock: the account's sign-in lockouts are lifted; says whether there were any. */
 export interface UnlockResultDto {
   wasLocked: boolean;

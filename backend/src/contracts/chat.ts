@@ -41,6 +41,11 @@ export interface ChatDoneDto {
   cached: boolean;
   /** True when no relevant source was found and the model was not asked. */
   noSources: boolean;
+  /**
+   * Present when retrieved sources were not given to the model: the context budget
+   * (CONTEXT_BUDGET_CHARS) could not hold them with enough of their text each.
+   */
+  sourcesLeftOut?: { count: number; reason: 'context_budget' };
 }
 
 export interface ChatResponseDto extends ChatDoneDto {
@@ -55,6 +60,29 @@ export type ChatStreamEvent =
   | { event: 'done'; data: ChatDoneDto }
   | { event: 'error'; data: { code: string; message: string } };
 
+export const FEEDBACK_RATINGS = ['up', 'down'] as const;
+
+/** PUT /conversations/:id/messages/:messageId/feedback: thumbs up or down on an answer, with an optional comment. */
+export const feedbackRequestSchema = z.strictObject({
+  rating: z.enum(FEEDBACK_RATINGS),
+  comment: z.string().trim().max(2000).default(''),
+});
+
+export interface FeedbackDto {
+  rating: (typeof FEEDBACK_RATINGS)[number];
+  comment: string;
+  updatedAt: string;
+}
+
+/** GET /admin/feedback: what people said about answers, newest first, with the question and the answer. */
+export interface FeedbackEntryDto extends FeedbackDto {
+  messageId: string;
+  conversationId: string;
+  userEmail: string | null;
+  question: string | null;
+  answer: string;
+}
+
 export interface MessageDto {
   id: string;
   role: 'user' | 'assistant';
@@ -62,6 +90,8 @@ export interface MessageDto {
   status: 'complete' | 'aborted' | 'failed';
   citations: CitationDto[];
   createdAt: string;
+  /** The asker's feedback on an answer, when the conversation is read with it. */
+  feedback?: FeedbackDto | null;
 }
 
 export interface ConversationDto {

@@ -43,6 +43,39 @@ export const uploadFieldsSchema = z.strictObject({
 // Any id that is not a document's is simply not found (404), whatever its shape.
 export const documentIdParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
 
+/** The query of a signed link to a document's original file. */
+export const fileLinkQuerySchema = z.strictObject({
+  expires: z.coerce.number().int().min(0),
+  signature: z.string().min(1).max(100),
+});
+
+/** A link a browser tab can open without a token: the original file, named, for a few minutes. */
+export interface FileLinkDto {
+  url: string;
+  expiresAt: string;
+}
+
+/** `/documents/:id/chunks?limit&offset`. */
+export const listChunksQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** One chunk of a document: its text as the model sees it, and the page it starts on. */
+export interface DocumentChunkDto {
+  index: number;
+  page: number | null;
+  heading: string | null;
+  text: string;
+}
+
+export interface DocumentChunksDto {
+  items: DocumentChunkDto[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
 export interface DocumentListDto {
   items: DocumentDto[];
   total: number;

@@ -5,7 +5,9 @@ export interface DocumentProgress {
   documentId: string;
   collectionId: string;
   stage: IngestStage;
-  /** Items done and total within the stage (pages, chunks). */
+  /** What done and total count: pages parsed, then chunks made, embedded and indexed. */
+  unit: 'page' | 'chunk';
+  /** Items done and total within the stage; total is 0 while it is not known yet. */
   done: number;
   total: number;
   /** Overall percent of the whole ingestion. */

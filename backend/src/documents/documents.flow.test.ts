@@ -18,14 +18,14 @@ const FILES = {
 
 describe('documents from upload to cited answer', () => {
   let stack: TestStack;
-  const events: { name: string; documentId: string; stage?: string }[] = [];
+  const events: { name: string; documentId: string; stage?: string; unit?: string; done?: number; total?: number }[] = [];
   const docs: Record<string, DocumentDto> = {};
 
   before(async () => {
     stack = await startStack();
     const socket = await stack.socket(['default']);
     socket.on('document.queued', (d) => events.push({ name: 'queued', documentId: d.id }));
-    socket.on('document.progress', (p) => events.push({ name: 'progress', documentId: p.documentId, stage: p.stage }));
+    socket.on('document.progress', (p) => events.push({ name: 'progress', documentId: p.documentId, stage: p.stage, unit: p.unit, done: p.done, total: p.total }));
     socket.on('document.ready', (d) => events.push({ name: 'ready', documentId: d.id }));
     socket.on('document.failed', (d) => events.push({ name: 'failed', documentId: d.id }));
     socket.on('document.deleted', (d) => events.push({ name: 'deleted', documentId: d.documentId }));
@@ -64,6 +64,24 @@ describe('documents from upload to cited answer', () => {
     }
     const stages = new Set(events.filter((e) => e.documentId === docs.pdf!.id && e.name === 'progress').map((e) => e.stage));
     assert.ok(stages.has('parsing') && stages.has('embedding') && stages.has('indexing'), [...stages].join(','));
+  });
+
+  it('reports parsing in pages and every later stage in chunks, with real totals', () => {
+    const progress = events.filter((e) => e.documentId === docs.pdf!.id && e.name === 'progress');
+    const parsing = progress.filter((e) => e.stage === 'parsing');
+    assert.ok(parsing.every((e) => e.unit === 'page'), JSON.stringify(parsing));
+    assert.deepEqual(
+      parsing.map((e) => [e.done, e.total]),
+      [
+        [0, 0],
+        [3, 3],
+      ],
+      'parsing starts with an unknown total and ends with the 3 pages of the PDF',
+    );
+    for (const e of progress.filter((p) => p.stage !== 'parsing')) {
+      assert.equal(e.unit, 'chunk', JSON.stringify(e));
+      assert.equal(e.total, docs.pdf!.chunkCount, `${e.stage} counts the document's chunks`);
+    }
   });
 
   for (const kind of Object.keys(FILES) as (keyof typeof FILES)[]) {

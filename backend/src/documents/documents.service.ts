@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Db } from '../clients/db.ts';
-import { uploadFieldsSchema, type DocumentDto, type ListDocumentsQuery } from '../contracts/documents.ts';
+import { uploadFieldsSchema, type DocumentChunksDto, type DocumentDto, type ListDocumentsQuery } from '../contracts/documents.ts';
+import { createDocumentChunksRepository } from './document-chunks.repository.ts';
 import { parseInput } from '../http/validate.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import type { IngestQueue } from '../ingest/jobs.ts';
@@ -45,6 +46,7 @@ export interface Caller {
 
 export function createDocumentsService(deps: DocumentsServiceDeps) {
   const { db, documents, files, queue, events } = deps;
+  const chunkPages = createDocumentChunksRepository(db);
 
   return {
     /**
@@ -107,9 +109,14 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
 
     /** Where the original upload of a document is, and how to serve it. */
     originalFile(id: string, principal: Principal) {
-      const doc = requireDocument(id, principal);
-      if (!files.exists(doc.sha256)) throw new NotFoundError('the original file of this document is missing');
-      return { path: files.pathFor(doc.sha256), filename: doc.filename, kind: doc.kind, mimeType: mimeTypeOf(doc.kind) };
+      return storedFile(requireDocument(id, principal));
+    },
+
+    /** The original file behind a signed file link: access was checked when the link was issued. */
+    linkedFile(id: string) {
+      const doc = documents.get(id);
+      if (!doc) throw new NotFoundError('document not found');
+      return storedFile(doc);
     },
 
     /** Removes a document everywhere: its job, its vectors, its FTS rows, its row, and its file if unused. */
@@ -140,9 +147,17 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     },
 
     /** Queues a failed document again. */
+    /** A document's chunks in order, a page at a time. */
+    chunks(id: string, principal: Principal, limit: number, offset: number): DocumentChunksDto {
+      requireDocument(id, principal);
+      const { rows, total } = chunkPages.list(id, limit, offset);
+      return { items: rows.map((r) => ({ index: r.chunk_index, page: r.page, heading: r.heading, text: r.text })), total, limit, offset };
+    },
+
+    /** Processes a failed document again, or a ready one from its stored original (re-process). */
     async retry(id: string, principal: Principal): Promise<DocumentDto> {
       const doc = requireDocument(id, principal);
-      if (doc.status !== 'failed') throw new ConflictError(`only failed documents can be retried; this one is ${doc.status}`);
+      if (doc.status !== 'failed' && doc.status !== 'ready') throw new ConflictError(`only a failed or ready document can be processed again; this one is ${doc.status}`);
       documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
       if ((await queue.enqueue(id)) === 'deferred') markDeferred(id);
       const dto = presentDocument(requireDocument(id, principal));
@@ -155,6 +170,11 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   function markDeferred(id: string): void {
     deps.logger.warn({ documentId: id }, 'Redis did not confirm the ingest job; the document waits for the sweep');
     documents.setStatus(id, 'queued', { stage: 'waiting', error: { code: 'redis_unavailable', message: 'stored safely; processing starts when Redis is reachable again', retryable: true } });
+  }
+
+  function storedFile(doc: { sha256: string; filename: string; kind: DocumentKind }) {
+    if (!files.exists(doc.sha256)) throw new NotFoundError('the original file of this document is missing');
+    return { path: files.pathFor(doc.sha256), filename: doc.filename, kind: doc.kind, mimeType: mimeTypeOf(doc.kind) };
   }
 
   // A document in a collection the caller may not read is as absent as one that never existed.

@@ -46,7 +46,7 @@ describe('the embedder', () => {
 
   it('never passes on a zero or NaN vector from the model', async () => {
     for (const bad of [[0, 0, 0], [0.5, Number.NaN, 0.1]]) {
-      const llm: LlmClient = { host: 'fake', embed: async (t) => t.map(() => bad), chat: async function* () {}, status: async () => ({ version: '0', models: [] }) };
+      const llm: LlmClient = { host: 'fake', embed: async (t) => t.map(() => bad), chat: async function* () {}, status: async () => ({ version: '0', models: [] }), models: async () => [] };
       const embedder = createEmbedder({ config, llm, redis, settings, logger });
       await assert.rejects(embedder.embed([`fresh ${randomUUID()}`]), InvalidEmbeddingError);
     }

@@ -6,7 +6,7 @@ import type { FileStore } from '../documents/file-store.ts';
 import type { Logger } from '../logger.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.ts';
-import { chunkDocument } from './chunk/chunk-text.ts';
+import { chunkDocumentYielding } from './chunk/chunk-text.ts';
 import type { Embedder } from './embedder.ts';
 import { PermanentIngestError } from './ingest.errors.ts';
 import { JOBS, type IngestProgress, type JobData } from './jobs.ts';
@@ -46,23 +46,26 @@ export function createIngestProcessor(deps: IngestDeps) {
     documents.countAttempt(documentId);
     const report = async (stage: IngestProgress['stage'], done: number, total: number) => {
       const span = STAGE_END[stage] - STAGE_START[stage];
-      const percent = Math.min(100, Math.round(STAGE_START[stage] + (total === 0 ? span : (span * done) / total)));
+      // A total of 0 means not known yet: the stage has just started.
+      const percent = Math.min(100, Math.round(STAGE_START[stage] + (total === 0 ? 0 : (span * done) / total)));
       documents.setProgress(documentId, stage, percent);
-      await job.updateProgress({ stage, done, total, percent } satisfies IngestProgress);
+      const unit = stage === 'parsing' ? 'page' : 'chunk';
+      await job.updateProgress({ stage, unit, done, total, percent } satisfies IngestProgress);
     };
 
     documents.setStatus(documentId, 'processing', { stage: 'parsing', progress: 0, error: null });
-    await report('parsing', 0, 1);
+    // The page count is known only once the file is parsed: until then the total is 0 (unknown).
+    await report('parsing', 0, 0);
     if (!files.exists(doc.sha256)) throw new PermanentIngestError('file_missing', 'the uploaded file is missing from storage; upload it again');
     const started = Date.now();
     const parsed = await parseFile(files.pathFor(doc.sha256), doc.kind, {
       timeoutMs: config.ingest.parseTimeoutMs,
       maxMemoryMb: config.ingest.parseMaxMemoryMb,
     });
-    await report('parsing', 1, 1);
+    if (parsed.pageCount) await report('parsing', parsed.pageCount, parsed.pageCount);
 
     const settings = deps.settings.get();
-    const pieces = chunkDocument(parsed, { size: settings.chunkSize, overlap: settings.chunkOverlap });
+    const pieces = await chunkDocumentYielding(parsed, { size: settings.chunkSize, overlap: settings.chunkOverlap });
     if (pieces.length === 0) throw new PermanentIngestError('no_text', 'no text could be extracted from this document');
     await report('chunking', pieces.length, pieces.length);
 
@@ -87,7 +90,7 @@ export function createIngestProcessor(deps: IngestDeps) {
     await vectors.deleteDocumentFrom(documentId, pieces.length);
 
     if (!documents.get(documentId)) return discard(documentId, log);
-    chunks.replaceForDocument(documentId, doc.collection_id, pieces);
+    await chunks.replaceForDocument(documentId, doc.collection_id, pieces);
     await report('indexing', pieces.length, pieces.length);
     documents.setStatus(documentId, 'ready', {
       stage: null,

@@ -16,6 +16,8 @@ export const INGEST_QUEUE = 'ingest';
 /** Progress a job reports through job.updateProgress. */
 export const progressSchema = z.object({
   stage: z.enum(['parsing', 'chunking', 'embedding', 'indexing']),
+  /** What done and total count: pages while parsing, chunks from then on. */
+  unit: z.enum(['page', 'chunk']),
   done: z.number().int().min(0),
   total: z.number().int().min(0),
   percent: z.number().int().min(0).max(100),

@@ -12,11 +12,8 @@ export interface ChunkRow {
   filename: string;
 }
 
-export interface KeywordHit {
-  id: string;
-  /** bm25() score: lower is better. */
-  score: number;
-}
+/** Chunks written in one transaction; small enough that one batch holds the event loop a few ms. */
+const WRITE_BATCH = 50;
 
 /** Chunk text and its FTS5 index. Every write is an upsert on `${documentId}:${index}`. */
 export function createChunksRepository(db: Db) {
@@ -32,42 +29,30 @@ export function createChunksRepository(db: Db) {
     `SELECT COUNT(*) AS n FROM chunks_fts f JOIN chunks c ON c.rowid = f.rowid WHERE c.document_id = ?`,
   );
 
+  const upsertBatch = db.transaction((documentId: string, collectionId: string, chunks: Chunk[]) => {
+    for (const c of chunks) {
+      upsert.run({ id: chunkId(documentId, c.index), documentId, collectionId, index: c.index, page: c.page, heading: c.heading, text: c.text });
+    }
+  });
+
   return {
-    /** Writes a document's chunks and drops any beyond them (left by an earlier, longer run). */
-    replaceForDocument: db.transaction((documentId: string, collectionId: string, chunks: Chunk[]) => {
-      for (const c of chunks) {
-        upsert.run({ id: chunkId(documentId, c.index), documentId, collectionId, index: c.index, page: c.page, heading: c.heading, text: c.text });
+    /**
+     * Writes a document's chunks and drops any beyond them (left by an earlier, longer run), in
+     * transactions of WRITE_BATCH chunks with the event loop let go between them: the FTS5 index
+     * of a long manual takes seconds to write. Searches only read ready documents, and a document
+     * being (re)ingested is not ready, so nobody sees the rows half written.
+     */
+    async replaceForDocument(documentId: string, collectionId: string, chunks: Chunk[]): Promise<void> {
+      for (let start = 0; start < chunks.length; start += WRITE_BATCH) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        upsertBatch(documentId, collectionId, chunks.slice(start, start + WRITE_BATCH));
       }
       deleteFrom.run(documentId, chunks.length);
-    }),
+    },
     deleteForDocument: (documentId: string) => deleteFrom.run(documentId, 0).changes,
     countForDocument: (documentId: string) => count.get(documentId)!.n,
     /** FTS rows that point at this document's chunks (0 after delete). */
     ftsCountForDocument: (documentId: string) => ftsCount.get(documentId)!.n,
-
-    /**
-     * BM25 keyword search within ready documents of the given collections. FTS5 ranks first and
-     * only the best matches are joined and filtered; when too few of them pass the filter (most
-     * top matches sit in other collections), the whole match set is filtered instead.
-     */
-    searchKeywords(matchQuery: string, collectionIds: string[], limit: number): KeywordHit[] {
-      if (!matchQuery || collectionIds.length === 0) return [];
-      const marks = collectionIds.map(() => '?').join(',');
-      const ranked = (inner: string) =>
-        db
-          .prepare(
-            `SELECT c.id AS id, f.score AS score
-               FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score ${inner}) f
-               JOIN chunks c ON c.rowid = f.rowid
-               JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-              WHERE c.collection_id IN (${marks})
-              ORDER BY f.score LIMIT ?`,
-          )
-          .all(matchQuery, ...collectionIds, limit) as KeywordHit[];
-      const window = Math.max(limit * 10, 200);
-      const hits = ranked(`LIMIT ${window}`);
-      return hits.length >= limit ? hits : ranked('');
-    },
 
     /** Chunks by id, with their document's name, only from ready documents. */
     getReady(ids: string[]): ChunkRow[] {

@@ -6,7 +6,14 @@ export interface RankedList {
   weight: number;
 }
 
-/** Reciprocal rank fusion: each list adds weight / (k + rank). Robust to scores on different scales. */
+export type FusionMethod = 'rrf' | 'weighted';
+
+/**
+ * Reciprocal rank fusion: each list adds weight / (k + rank), rank from 1. A small k makes the
+ * first ranks count much more than the rest, so one leg's best hit outscores the other leg's
+ * long tail; k = 60 (the textbook value) flattens the ranks so much that a long list wins on
+ * length alone.
+ */
 export function reciprocalRankFusion(lists: RankedList[], k = 60): Map<string, number> {
   const fused = new Map<string, number>();
   for (const list of lists) {
@@ -30,6 +37,33 @@ export function topIds(fused: Map<string, number>, k: number): string[] {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, k)
     .map(([id]) => id);
+}
+
+/**
+ * Fuses the lists and returns the best k ids, making room for the first id of every list that
+ * has a weight: whatever the weights, a chunk that one retriever ranks first always reaches the
+ * top k (when k is at least the number of lists), taking the place of the lowest fused id that
+ * no list ranks first.
+ */
+export function fuseTopK(lists: RankedList[], k: number, method: FusionMethod, rrfK: number): { ids: string[]; scores: Map<string, number> } {
+  const fused = method === 'rrf' ? reciprocalRankFusion(lists, rrfK) : weightedFusion(lists);
+  const ids = topIds(fused, k);
+  const leaders = [...new Set(lists.filter((l) => l.weight > 0 && l.ids.length > 0).map((l) => l.ids[0]!))];
+  for (const leader of leaders) {
+    if (ids.includes(leader)) continue;
+    if (ids.length < k) {
+      ids.push(leader);
+      continue;
+    }
+    for (let i = ids.length - 1; i >= 0; i--) {
+      if (!leaders.includes(ids[i]!)) {
+        ids[i] = leader;
+        break;
+      }
+    }
+  }
+  ids.sort((a, b) => (fused.get(b) ?? 0) - (fused.get(a) ?? 0) || (a < b ? -1 : 1));
+  return { ids, scores: fused };
 }
 
 /** Min-max normalisation to 0..1, with "lower is better" inputs flipped. */

@@ -17,10 +17,3 @@ export function contentWords(text: string, max = 24): string[] {
   }
   return [...seen];
 }
-
-/** An FTS5 MATCH expression that ORs the question's content words, each quoted so no syntax leaks in. */
-export function ftsQuery(question: string): string {
-  return contentWords(question)
-    .map((w) => `"${w.replace(/"/g, '""')}"`)
-    .join(' OR ');
-}

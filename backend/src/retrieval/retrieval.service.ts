@@ -3,8 +3,8 @@ import type { Config } from '../config.ts';
 import type { Embedder } from '../ingest/embedder.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import type { ChunkRow, ChunksRepository } from './chunks.repository.ts';
-import { normalise, reciprocalRankFusion, topIds, weightedFusion, type RankedList } from './fusion.ts';
-import { ftsQuery } from './keywords.ts';
+import { fuseTopK, normalise, type FusionMethod, type RankedList } from './fusion.ts';
+import type { KeywordSearcher } from './keyword-pool.ts';
 
 export interface RetrievedChunk {
   chunkId: string;
@@ -22,34 +22,67 @@ export interface RetrievalTimings {
   searchMs: number;
 }
 
+/** How the two retrievers are used and fused; the defaults come from config. */
+export interface RetrievalOptions {
+  /** Both retrievers fused, or one alone (for the evaluation). */
+  legs: 'hybrid' | 'vector' | 'keyword';
+  fusion: FusionMethod;
+  /** The k of reciprocal rank fusion. */
+  rrfK: number;
+  /** Weight of the vector list; the keyword list gets 1 minus it. */
+  vectorWeight: number;
+  /** Vector hits farther than this cosine distance are dropped. */
+  maxDistance: number;
+  /** Query words in more than this share of chunks are left out of keyword search. */
+  keywordMaxDocShare: number;
+}
+
+export function retrievalOptions(config: Config): RetrievalOptions {
+  const r = config.retrieval;
+  return { legs: 'hybrid', fusion: r.fusion, rrfK: r.rrfK, vectorWeight: r.vectorWeight, maxDistance: r.maxDistance, keywordMaxDocShare: r.keywordMaxDocShare };
+}
+
+export interface RetrievalDeps {
+  config: Config;
+  embedder: Embedder;
+  vectors: VectorStore;
+  chunks: ChunksRepository;
+  keywords: Pick<KeywordSearcher, 'search'>;
+  settings: Pick<SettingsStore, 'get'>;
+  /** Overrides of the configured options (the evaluation compares settings this way). */
+  options?: Partial<RetrievalOptions>;
+}
+
 /** Hybrid retrieval: Chroma nearest neighbours and FTS5 BM25, fused, limited to the given collections. */
-export function createRetrievalService(deps: { config: Config; embedder: Embedder; vectors: VectorStore; chunks: ChunksRepository; settings: Pick<SettingsStore, 'get'> }) {
-  const { config, embedder, vectors, chunks } = deps;
-  const { fusion, vectorWeight, maxDistance } = config.retrieval;
+export function createRetrievalService(deps: RetrievalDeps) {
+  const { embedder, vectors, chunks, keywords } = deps;
+  const options: RetrievalOptions = { ...retrievalOptions(deps.config), ...deps.options };
+  const { legs, maxDistance } = options;
 
   /** Search with an already-embedded question (what the latency benchmark measures). */
   async function search(question: string, vector: number[], collectionIds: string[], k: number, model = deps.settings.get().embedModel): Promise<RetrievedChunk[]> {
     const candidates = Math.max(k * 4, 20);
     const [vectorHits, keywordHits] = await Promise.all([
-      vectors.queryChunks(model, collectionIds, vector, candidates),
-      Promise.resolve(chunks.searchKeywords(ftsQuery(question), collectionIds, candidates)),
+      legs === 'keyword' ? [] : vectors.queryChunks(model, collectionIds, vector, candidates),
+      legs === 'vector' ? [] : keywords.search({ question, collectionIds, limit: candidates, maxDocShare: options.keywordMaxDocShare }),
     ]);
     const close = vectorHits.filter((h) => h.distance <= maxDistance);
+    const vectorWeight = legs === 'hybrid' ? options.vectorWeight : legs === 'vector' ? 1 : 0;
     const lists: RankedList[] = [
-      { ids: close.map((h) => h.id), scores: close.map((h) => 1 - h.distance / 2), weight: vectorWeight },
+      { ids: close.map((h) => h.id), scores: normalise(close.map((h) => h.distance), true), weight: vectorWeight },
       { ids: keywordHits.map((h) => h.id), scores: normalise(keywordHits.map((h) => h.score), true), weight: 1 - vectorWeight },
     ];
-    const fused = fusion === 'rrf' ? reciprocalRankFusion(lists) : weightedFusion(lists);
-    const ids = topIds(fused, k);
+    const { ids, scores } = fuseTopK(lists, k, options.fusion, options.rrfK);
     const rows = new Map(chunks.getReady(ids).map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const row = rows.get(id);
-      return row ? [present(row, fused.get(id) ?? 0)] : [];
+      return row ? [present(row, scores.get(id) ?? 0)] : [];
     });
   }
 
   return {
     search,
+    options,
     /** Embeds the question (cached) and searches; returns the chunks best first. */
     async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string } = deps.settings.get()) {
       const t0 = performance.now();

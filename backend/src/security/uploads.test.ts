@@ -79,7 +79,10 @@ describe('hostile uploads', () => {
 
     const file = await stack.fetch(`/api/v1/documents/${doc.id}/file`);
     assert.equal(file.status, 200);
-    assert.equal(file.headers.get('content-disposition'), `inline; filename*=UTF-8''${encodeURIComponent(expected)}`);
+    // The name as RFC 6266 wants it: a printable-ASCII fallback, then the exact name percent-encoded.
+    const rfc5987 = encodeURIComponent(expected).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+    const ascii = expected.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    assert.equal(file.headers.get('content-disposition'), `inline; filename="${ascii}"; filename*=UTF-8''${rfc5987}`);
     assert.equal(file.headers.get('content-type'), 'application/pdf');
     assert.match(file.headers.get('content-security-policy') ?? '', /^sandbox/);
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), bytes);
@@ -161,7 +164,8 @@ describe('hostile uploads', () => {
     assert.equal(res.status, 202, JSON.stringify(res.body));
     const file = await stack.fetch(`/api/v1/documents/${res.body.documents![0]!.id}/file`);
     assert.equal(await file.text(), page);
-    assert.equal(file.headers.get('content-disposition'), "attachment; filename*=UTF-8''notice.html");
+    assert.equal(file.headers.get('content-disposition'), `attachment; filename="notice.html"; filename*=UTF-8''notice.html`);
+    assert.equal(file.headers.get('content-type'), 'text/plain; charset=utf-8');
     assert.match(file.headers.get('content-security-policy') ?? '', /^sandbox; default-src 'none'/);
     assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
   });

@@ -2,14 +2,14 @@ import { Router, type RequestHandler } from 'express';
 import type { AuditLog } from '../audit/audit.service.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { actorContext, principalOf } from '../auth/principal.ts';
-import type { SettingsStore } from './settings.store.ts';
+import type { ListModels, SettingsStore } from './settings.store.ts';
 
 export interface SettingsRouterDeps {
   settings: SettingsStore;
   audit: AuditLog;
   authenticate: RequestHandler;
-  /** Names of the models Ollama has (its /api/tags): the only ones a setting may name. */
-  listModels: () => Promise<readonly string[]>;
+  /** The models Ollama has, with their capabilities: the only ones a setting may name, each for a job it can do. */
+  listModels: ListModels;
 }
 
 /** /api/v1/admin/settings: read and change the run-time settings. Admins only. */

@@ -1,7 +1,7 @@
 import type { Db } from '../clients/db.ts';
 import { nowIso } from '../clients/db.ts';
 import { SYSTEM_PROMPT } from '../chat/prompt.ts';
-import { sameModel } from '../clients/ollama.ts';
+import { NEEDED_CAPABILITY, sameModel } from '../clients/ollama.ts';
 import type { Config } from '../config.ts';
 import { settingsSchema, updateSettingsRequestSchema, type SettingsDto } from '../contracts/admin.ts';
 import { BadRequestError } from '../http/errors.ts';
@@ -10,6 +10,9 @@ import { parseInput } from '../http/validate.ts';
 type SettingKey = keyof SettingsDto;
 const KEYS = Object.keys(settingsSchema.shape) as SettingKey[];
 const MODEL_KEYS = ['chatModel', 'embedModel'] as const;
+
+/** The models Ollama has, with what each can do (null: this Ollama does not say). */
+export type ListModels = () => Promise<readonly { name: string; capabilities: string[] | null }[]>;
 
 /** What the settings are until an admin changes them: the values from config. */
 export function settingsDefaults(config: Pick<Config, 'ollama' | 'ingest' | 'retrieval' | 'chat'>): SettingsDto {
@@ -56,17 +59,27 @@ export function createSettingsStore(db: Db, defaults: SettingsDto) {
 
     /**
      * Validates and stores a partial change: unknown keys and out-of-range values are a 400, and a
-     * changed chat or embedding model must be one `listModels` reports (called only then).
+     * changed chat or embedding model must be one `listModels` reports (called only then), able to
+     * do that job (completion for chat, embedding for embeddings).
      */
-    async update(patch: unknown, options: { listModels: () => Promise<readonly string[]>; updatedBy: string | null }): Promise<SettingsUpdate> {
+    async update(patch: unknown, options: { listModels: ListModels; updatedBy: string | null }): Promise<SettingsUpdate> {
       const input = parseInput(updateSettingsRequestSchema, patch, 'settings');
       const current = get();
       const newModels = MODEL_KEYS.filter((k) => input[k] !== undefined && input[k] !== current[k]);
       if (newModels.length > 0) {
         const available = await options.listModels();
         for (const key of newModels) {
-          if (!available.some((m) => sameModel(m, input[key]!))) {
+          const model = available.find((m) => sameModel(m.name, input[key]!));
+          if (!model) {
             throw new BadRequestError(`${key}: the model "${input[key]}" is not available in Ollama`, [{ path: key, message: 'model not available' }], 'model_not_available');
+          }
+          // An Ollama too old to report capabilities is taken at its word; otherwise the model must do the job.
+          const needed = NEEDED_CAPABILITY[key];
+          if (model.capabilities && !model.capabilities.includes(needed)) {
+            const can = model.capabilities.length > 0 ? model.capabilities.join(', ') : 'nothing';
+            const job = key === 'chatModel' ? 'write answers (it has no "completion" capability)' : 'make embeddings (it has no "embedding" capability)';
+            const message = `"${input[key]}" cannot ${job}; Ollama reports it can do: ${can}`;
+            throw new BadRequestError(`${key}: ${message}`, [{ path: key, message }], 'model_not_capable');
           }
         }
       }

@@ -65,6 +65,17 @@ describe('settings', () => {
     assert.equal(ok.body.chatModel, 'qwen2.5:7b');
   });
 
+  it('refuses a model for a job it cannot do, and says why', async () => {
+    const asEmbedder = await put({ embedModel: 'llama3.2:3b' });
+    assert.equal(asEmbedder.status, 400);
+    assert.equal(asEmbedder.body.error.code, 'model_not_capable');
+    assert.equal(asEmbedder.body.error.message, 'embedModel: "llama3.2:3b" cannot make embeddings (it has no "embedding" capability); Ollama reports it can do: completion');
+    const asChat = await put({ chatModel: 'nomic-embed-text:latest' });
+    assert.equal(asChat.status, 400);
+    assert.match(asChat.body.error.message, /cannot write answers/);
+    assert.notEqual(t.security.settings.get().chatModel, 'nomic-embed-text:latest');
+  });
+
   it('asks Ollama for its models only when a model changes', async () => {
     const before = t.modelCalls.count;
     await put({ topK: 9, chatModel: t.security.settings.get().chatModel });

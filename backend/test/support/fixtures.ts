@@ -2,6 +2,7 @@
  * Test documents generated on the fly, so no binary fixtures live in the repository.
  *
  *   makePdf(pages)            one text page per entry ('' gives a page without text)
+ *   makePdfWithFurniture(bodies, furniture)  the same, with a running header and footer on every page
  *   makeEncryptedPdf(pages)   the same, locked with ENCRYPTED_PDF_PASSWORD (needs `qpdf`)
  *   makeCorruptPdf()          starts like a PDF, is not one
  *   makeDocx(paragraphs)      Word document, optional Heading 1 before each paragraph
@@ -47,6 +48,31 @@ export async function makePdf(pages: string[]): Promise<Buffer> {
       if (line) page.drawText(line, { x: MARGIN, y: height - MARGIN - (i + 1) * LEADING, size: FONT_SIZE, font });
     });
   }
+  return Buffer.from(await pdf.save());
+}
+
+/**
+ * Like makePdf, plus a running header at the top margin and a footer at the bottom margin of
+ * every page, made from the page's number and the page count (as word processors print them).
+ */
+export async function makePdfWithFurniture(
+  bodies: string[],
+  furniture: { header: (page: number, pages: number) => string; footer: (page: number, pages: number) => string },
+): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const maxWidth = PAGE_WIDTH - 2 * MARGIN;
+  bodies.forEach((text, i) => {
+    const lines = text.split('\n').flatMap((paragraph) => wrap(paragraph, (s) => font.widthOfTextAtSize(s, FONT_SIZE), maxWidth));
+    const height = Math.max(MIN_PAGE_HEIGHT, (lines.length + 4) * LEADING + 2 * MARGIN);
+    const page = pdf.addPage([PAGE_WIDTH, height]);
+    const size = FONT_SIZE - 2;
+    page.drawText(furniture.header(i + 1, bodies.length), { x: MARGIN, y: height - MARGIN / 2, size, font });
+    lines.forEach((line, j) => {
+      if (line) page.drawText(line, { x: MARGIN, y: height - MARGIN - (j + 1) * LEADING, size: FONT_SIZE, font });
+    });
+    page.drawText(furniture.footer(i + 1, bodies.length), { x: MARGIN, y: MARGIN / 2, size, font });
+  });
   return Buffer.from(await pdf.save());
 }
 

@@ -111,15 +111,26 @@ function defaultMessage(status: number): string {
   return `the request failed (HTTP ${status})`;
 }
 
-/** Words for a person, for any error a call may throw. */
-export function describeError(err: unknown): string {
+/**
+ * Words for a person, for any error a call may throw. `names` are the names the message may
+ * start with (the file being uploaded): they are shown exactly as they are.
+ */
+export function describeError(err: unknown, names: string[] = []): string {
   if (err instanceof RateLimitedError) return `Too many requests. Try again in ${err.retryAfterSeconds} s.`;
   if (err instanceof ServiceUnavailableError && err.dependency === 'ollama') return 'The language model service (Ollama) is unreachable.';
-  if (err instanceof ApiError) return capitalise(err.message);
+  if (err instanceof ApiError) return capitalise(err.message, names);
   if (err instanceof Error && err.name === 'AbortError') return 'Cancelled.';
   return 'Something went wrong.';
 }
 
-function capitalise(text: string): string {
+/**
+ * Starts a message with a capital when its first word is a plain word ("this type…"), and leaves
+ * it alone when it starts with a name ("notes.xlsx is…", "'q3' already exists"): a name is
+ * never altered.
+ */
+export function capitalise(text: string, names: string[] = []): string {
+  if (names.some((name) => name && text.startsWith(name))) return text;
+  const first = /^\S*/.exec(text)![0];
+  if (!/^[a-z]+,?$/.test(first)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

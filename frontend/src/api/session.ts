@@ -1,4 +1,4 @@
-import type { SessionDto, UserDto } from '@contracts/auth.ts';
+import type { RestoredSessionDto, SessionDto, UserDto } from '@contracts/auth.ts';
 import { UnauthorizedError, ForbiddenError } from './errors.ts';
 import { apiUrl, readBody, send } from './http.ts';
 
@@ -52,10 +52,15 @@ async function postAuth(path: string, body?: unknown): Promise<SessionDto> {
   return (await readBody(res)) as SessionDto;
 }
 
-/** On start: a valid refresh cookie signs the person in without a password. */
+/**
+ * On start: a valid refresh cookie signs the person in without a password. Being signed out is an
+ * expected answer (200 `signedIn: false`), so a first visit logs no failed request.
+ */
 export async function restoreSession(): Promise<void> {
   try {
-    accept(await postAuth('/auth/refresh'));
+    const restored = (await postAuth('/auth/session')) as unknown as RestoredSessionDto;
+    if (restored.signedIn) accept(restored);
+    else setState({ status: 'signedOut' });
   } catch {
     setState({ status: 'signedOut' });
   }

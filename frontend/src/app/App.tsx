@@ -10,6 +10,7 @@ import { navigate, useLocation } from './router.tsx';
 import { NotFoundPage, PageLoading } from './PageStates.tsx';
 
 const DocumentsPage = lazy(() => import('../features/documents/DocumentsPage.tsx'));
+const DocumentPage = lazy(() => import('../features/documents/DocumentPage.tsx'));
 const ChatPage = lazy(() => import('../features/chat/ChatPage.tsx'));
 const AdminPage = lazy(() => import('../features/admin/AdminPage.tsx'));
 const StatusPage = lazy(() => import('../features/status/StatusPage.tsx'));
@@ -60,6 +61,7 @@ function Routes() {
 
   let page;
   if (path === '/documents') page = <DocumentsPage />;
+  else if (path.startsWith('/documents/')) page = <DocumentPage id={decodeURIComponent(path.slice('/documents/'.length))} />;
   else if (path === '/chat' || path.startsWith('/chat/')) page = <ChatPage />;
   else if (path.startsWith('/admin') && permissions.isAdmin) page = <AdminPage />;
   else if (path === '/status' && permissions.isAdmin) page = <StatusPage />;

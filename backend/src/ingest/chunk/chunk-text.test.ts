@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Chunk, ParsedDocument } from '../parse/parse.types.ts';
-import { chunkDocument } from './chunk-text.ts';
+import { chunkDocument, chunkDocumentYielding } from './chunk-text.ts';
 
 const sentence = (i: number) => `Sentence ${i} explains how the turbine intake screen is cleaned.`;
 const paragraph = (from: number, count: number) => Array.from({ length: count }, (_, i) => sentence(from + i)).join(' ');
@@ -99,6 +99,16 @@ describe('chunkDocument', () => {
     const first = chunkDocument(doc, OPTS);
     assert.deepEqual(chunkDocument(doc, OPTS), first);
     assert.ok(first.every((c) => c.page === 2));
+  });
+
+  it('gives the same chunks when it lets the event loop go between pages, and does let it go', async () => {
+    const doc: ParsedDocument = { pages: Array.from({ length: 120 }, (_, i) => ({ page: i + 1, text: paragraph(i, 8) })), pageCount: 120, headings: 'none' };
+    // Work queued before it starts runs before it ends only if it gives the event loop a turn.
+    let queuedWorkRan = false;
+    setImmediate(() => (queuedWorkRan = true));
+    const chunks = await chunkDocumentYielding(doc, OPTS);
+    assert.ok(queuedWorkRan, 'the event loop turned while chunking');
+    assert.deepEqual(chunks, chunkDocument(doc, OPTS));
   });
 
   it('rejects an overlap not smaller than the size, and sizes under 100', () => {

@@ -21,19 +21,39 @@ interface Section {
  * same input always gives the same chunks.
  */
 export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions): Chunk[] {
-  assertOptions(opts);
+  return [...chunkPages(doc, opts)].flat();
+}
+
+/** Pages chunked between two turns of the event loop by chunkDocumentYielding. */
+const PAGES_PER_TURN = 50;
+
+/** chunkDocument for the api's process: the same chunks, with the event loop let go every few pages. */
+export async function chunkDocumentYielding(doc: ParsedDocument, opts: ChunkOptions): Promise<Chunk[]> {
   const chunks: Chunk[] = [];
+  let pages = 0;
+  for (const pageChunks of chunkPages(doc, opts)) {
+    chunks.push(...pageChunks);
+    if (++pages % PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return chunks;
+}
+
+/** The chunks of each page in turn. */
+function* chunkPages(doc: ParsedDocument, opts: ChunkOptions): Generator<Chunk[]> {
+  assertOptions(opts);
   const markdown = doc.headings !== 'none';
   let heading: string | null = null;
+  let index = 0;
   for (const page of doc.pages) {
+    const chunks: Chunk[] = [];
     for (const section of splitSections(page.text, markdown, heading)) {
       heading = section.heading;
       for (const text of chunkRange(page.text, section.start, section.end, opts)) {
-        chunks.push({ index: chunks.length, text, page: page.page, heading: section.heading });
+        chunks.push({ index: index++, text, page: page.page, heading: section.heading });
       }
     }
+    yield chunks;
   }
-  return chunks;
 }
 
 function assertOptions({ size, overlap }: ChunkOptions): void {

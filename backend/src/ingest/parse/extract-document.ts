@@ -1,7 +1,11 @@
 import type { DocumentKind, ParsedPage } from './parse.types.ts';
 import { htmlToText } from './html-to-text.ts';
 import { normalizeText } from './normalize-text.ts';
+import { removePageFurniture } from './page-furniture.ts';
 import { readUtf8 } from './parse-text.ts';
+
+/** Pages handed to the caller at a time. */
+const PAGE_BATCH = 50;
 
 /**
  * Extracts and normalises the text of one file, in this thread. `onPages` receives the pages
@@ -18,9 +22,16 @@ export async function extractDocument(
   switch (kind) {
     case 'pdf': {
       const { extractPdfPages } = await import('./parse-pdf.ts');
-      return extractPdfPages(filePath, (pages) =>
-        onPages(pages.map((p) => ({ page: p.page, text: normalizeText(p.text, { dehyphenate: true }) }))),
-      );
+      // Running headers and footers are found by comparing pages, so the pages' text (a few MB
+      // for thousands of pages; pdf.js's own memory is still released batch by batch) is kept
+      // until the end, then handed on in batches.
+      const pages: ParsedPage[] = [];
+      const count = await extractPdfPages(filePath, (batch) => {
+        for (const p of batch) pages.push({ page: p.page, text: normalizeText(p.text, { dehyphenate: true }) });
+      });
+      const clean = removePageFurniture(pages);
+      for (let i = 0; i < clean.length; i += PAGE_BATCH) onPages(clean.slice(i, i + PAGE_BATCH));
+      return count;
     }
     case 'docx': {
       const { extractDocxText } = await import('./parse-docx.ts');

@@ -3,6 +3,7 @@ import { NotFoundPage } from '../../app/PageStates.tsx';
 import { ApiKeysAdmin } from './ApiKeysAdmin.tsx';
 import { AuditLog } from './AuditLog.tsx';
 import { CollectionsAdmin } from './CollectionsAdmin.tsx';
+import { FeedbackAdmin } from './FeedbackAdmin.tsx';
 import { SettingsAdmin } from './SettingsAdmin.tsx';
 import { UsersAdmin } from './UsersAdmin.tsx';
 import './admin.css';
@@ -12,6 +13,7 @@ const SECTIONS = [
   { path: '/admin/api-keys', label: 'API keys', render: () => <ApiKeysAdmin /> },
   { path: '/admin/collections', label: 'Collections', render: () => <CollectionsAdmin /> },
   { path: '/admin/settings', label: 'Settings', render: () => <SettingsAdmin /> },
+  { path: '/admin/feedback', label: 'Feedback', render: () => <FeedbackAdmin /> },
   { path: '/admin/audit', label: 'Audit log', render: () => <AuditLog /> },
 ];
 

@@ -1,6 +1,9 @@
 interface ModelSelectProps {
   value: string;
+  /** The models that can do this job. */
   options: string[];
+  /** Every model Ollama has, to tell "not installed" from "installed, but cannot do this job". */
+  installed?: string[];
   onChange: (e: { target: { value: string } }) => void;
   id?: string;
   'aria-invalid'?: boolean;
@@ -13,13 +16,21 @@ export function sameModel(a: string, b: string): boolean {
   return full(a) === full(b);
 }
 
-/** A model from Ollama's list; a saved model that Ollama no longer has stays visible, marked so. Without a list, a text box. */
-export function ModelSelect({ value, options, onChange, ...rest }: ModelSelectProps) {
-  if (options.length === 0) return <input value={value} onChange={onChange} autoComplete="off" {...rest} />;
-  const installed = options.some((name) => sameModel(name, value));
+/**
+ * A model from Ollama's list of those that can do the job; a saved model that Ollama no longer has,
+ * or that cannot do it, stays visible, marked so. Without a list, a text box.
+ */
+export function ModelSelect({ value, options, installed = options, onChange, ...rest }: ModelSelectProps) {
+  if (installed.length === 0) return <input value={value} onChange={onChange} autoComplete="off" {...rest} />;
+  const offered = options.some((name) => sameModel(name, value));
+  const present = installed.some((name) => sameModel(name, value));
   return (
     <select value={value} onChange={onChange} {...rest}>
-      {!installed && <option value={value}>{value} (not installed)</option>}
+      {!offered && (
+        <option value={value}>
+          {value} ({present ? 'cannot do this' : 'not installed'})
+        </option>
+      )}
       {options.map((name) => (
         <option key={name} value={sameModel(name, value) ? value : name}>
           {name}

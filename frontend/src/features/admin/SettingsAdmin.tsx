@@ -48,6 +48,8 @@ export function SettingsAdmin() {
   const saved = settings.data;
   const set = (key: keyof SettingsDto) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const names = models.data?.models.map((m) => m.name) ?? [];
+  // Ollama says what each model can do; an Ollama that does not say offers every model for both.
+  const able = (capability: string) => (models.data?.models ?? []).filter((m) => m.capabilities === null || m.capabilities.includes(capability)).map((m) => m.name);
 
   async function handleSubmit(e: FormEvent) {
     e.preventDefault();
@@ -77,11 +79,11 @@ export function SettingsAdmin() {
       {needsReindex && <ReindexNotice onDone={() => setNeedsReindex(false)} />}
       {models.isError && <Notice tone="warning" title="The list of models could not be read from Ollama.">{describeError(models.error)} Models can still be typed in.</Notice>}
       <form className="card form form-grid settings-form" onSubmit={handleSubmit} noValidate>
-        <Field label="Chat model" error={errors.chatModel} hint="Writes the answers.">
-          <ModelSelect value={form.chatModel} options={names} onChange={set('chatModel')} />
+        <Field label="Chat model" error={errors.chatModel} hint="Writes the answers. Only models that can complete text are offered.">
+          <ModelSelect value={form.chatModel} options={able('completion')} installed={names} onChange={set('chatModel')} />
         </Field>
-        <Field label="Embedding model" error={errors.embedModel} hint="Existing documents need re-indexing after a change.">
-          <ModelSelect value={form.embedModel} options={names} onChange={set('embedModel')} />
+        <Field label="Embedding model" error={errors.embedModel} hint="Only embedding models are offered. Existing documents need re-indexing after a change.">
+          <ModelSelect value={form.embedModel} options={able('embedding')} installed={names} onChange={set('embedModel')} />
         </Field>
         <Field label="Chunk size (characters)" error={errors.chunkSize} hint="100 to 20,000.">
           <input type="number" inputMode="numeric" min={100} max={20000} step={50} value={form.chunkSize} onChange={set('chunkSize')} />

@@ -2,6 +2,14 @@ import type { ApiKeyDto, CreatedApiKeyDto, UnlockResultDto, UserDto } from '@con
 import type { AuditEntryDto, CollectionDto, ModelsDto, Page, SettingsDto, SystemStatusDto } from '@contracts/admin.ts';
 import { api } from '../../api/client.ts';
 
+/** What the audit log is narrowed by: an action, who did it, and an interval of ISO instants. */
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  from?: string;
+  to?: string;
+}
+
 /** Lists come as `{ items }` (paged ones add total, limit, offset). */
 const items = <T>(r: { items: T[] }) => r.items;
 
@@ -10,7 +18,8 @@ export const adminKeys = {
   apiKeys: ['admin', 'api-keys'] as const,
   settings: ['admin', 'settings'] as const,
   models: ['admin', 'models'] as const,
-  audit: (offset: number) => ['admin', 'audit', offset] as const,
+  audit: (offset: number, filter: AuditFilter) => ['admin', 'audit', offset, filter] as const,
+  auditActions: ['admin', 'audit', 'actions'] as const,
   status: ['admin', 'status'] as const,
 };
 
@@ -34,6 +43,7 @@ export const adminApi = {
   models: (signal?: AbortSignal) => api.get<ModelsDto>('/admin/models', undefined, signal),
   reindex: () => api.post<{ queued: number }>('/admin/reindex'),
 
-  audit: (limit: number, offset: number, signal?: AbortSignal) => api.get<Page<AuditEntryDto>>('/admin/audit', { limit, offset }, signal),
+  audit: (limit: number, offset: number, filter: AuditFilter, signal?: AbortSignal) => api.get<Page<AuditEntryDto>>('/admin/audit', { limit, offset, ...filter }, signal),
+  auditActions: (signal?: AbortSignal) => api.get<{ items: string[] }>('/admin/audit/actions', undefined, signal).then(items),
   status: (signal?: AbortSignal) => api.get<SystemStatusDto>('/admin/status', undefined, signal),
 };

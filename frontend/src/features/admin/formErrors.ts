@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../../api/errors.ts';
+import { capitalise, ValidationError } from '../../api/errors.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -16,7 +16,7 @@ export function friendlyMessage(issue: Issue): string {
   if (issue.code === 'too_big' && /^Too big/.test(text)) return issue.origin === 'string' ? `At most ${issue.maximum} characters.` : `Must be at most ${issue.maximum}.`;
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'Enter a number.';
   if (issue.code === 'invalid_format' && issue.format === 'email') return 'Enter a valid e-mail address.';
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalise(text);
 }
 
 /** The first message per field of a failed parse, keyed by the field's path ("chunkSize"). */

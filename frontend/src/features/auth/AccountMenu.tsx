@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { signOut } from '../../api/session.ts';
+import { setTheme, useTheme, type ThemeChoice } from '../../app/theme.ts';
 import { clearDrafts } from './drafts.ts';
 import { ChangePasswordDialog } from './ChangePasswordDialog.tsx';
 import { useSession } from './useSession.ts';
@@ -9,6 +10,7 @@ export function AccountMenu() {
   const state = useSession();
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
+  const theme = useTheme();
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -49,6 +51,14 @@ export function AccountMenu() {
             {user.email}
             <span className={`badge badge-role-${user.role}`}>{user.role}</span>
           </p>
+          <label className="menu-item menu-theme">
+            Theme
+            <select value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
+              <option value="system">As the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
           <button type="button" className="menu-item" onClick={() => (setChanging(true), setOpen(false))}>
             Change password
           </button>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import type { SourceDto } from '@contracts/chat.ts';
+import type { FeedbackDto, SourceDto } from '@contracts/chat.ts';
+import { AnswerFeedback } from './AnswerFeedback.tsx';
+import { numberShownSources } from './citationNumbers.ts';
 import { Markdown } from './Markdown.tsx';
 import { ChatFailureNotice, NoSourcesNotice } from './ChatNotice.tsx';
 import type { ChatFailure } from './useChatStream.ts';
@@ -9,22 +11,30 @@ export type AnswerPhase = 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed
 interface AssistantMessageProps {
   text: string;
   phase: AnswerPhase;
-  /** Sources the chips in the text may point at. */
+  /** Sources the chips in the text may point at, numbered as the model cites them. */
   sources: SourceDto[];
   /** The sources the answer cites, listed under it (null while streaming). */
   cited: SourceDto[] | null;
   noSources?: boolean;
   failure?: ChatFailure | null;
-  onCite: (n: number) => void;
+  /** A chip or a listed source was clicked: the sources as shown (numbered 1, 2, 3…) and the one chosen. */
+  onCite: (shown: SourceDto[], n: number) => void;
+  /** Offered on the last answer: ask its question again for a new answer. */
+  onRegenerate?: () => void;
+  /** A stored answer can be rated: where it is stored, and the rating it has. */
+  stored?: { conversationId: string; messageId: string; feedback: FeedbackDto | null };
 }
 
 /**
  * One answer: streamed markdown (announced once complete: aria-busy while streaming), citation
  * chips, the sources it cites, copy, and the states where no answer came.
  */
-export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite }: AssistantMessageProps) {
+export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite, onRegenerate, stored }: AssistantMessageProps) {
   const [copied, setCopied] = useState(false);
   const streaming = phase === 'waiting' || phase === 'streaming';
+  // Chips and the list count what is shown, in the order the text cites it: 1, 2… never a lone [6].
+  const { shown, number } = numberShownSources(text, cited ?? sources);
+  const handleCite = (n: number) => onCite(shown, n);
 
   async function handleCopy() {
     try {
@@ -45,18 +55,18 @@ export function AssistantMessage({ text, phase, sources, cited, noSources, failu
             Searching your documents…
           </p>
         )}
-        {text && !noSources && <Markdown text={text} sources={sources.map((s) => s.n)} onCite={onCite} />}
+        {text && !noSources && <Markdown text={text} sources={number} onCite={handleCite} />}
         {noSources && <NoSourcesNotice />}
         {failure && <ChatFailureNotice failure={failure} />}
         {phase === 'stopped' && <p className="message-note">Stopped. The answer above is incomplete.</p>}
       </div>
       {!streaming && text && !noSources && (
         <footer className="message-footer">
-          {cited && cited.length > 0 && (
+          {cited && shown.length > 0 && (
             <ul className="cited-list" aria-label="Cited sources">
-              {cited.map((s) => (
+              {shown.map((s) => (
                 <li key={s.n}>
-                  <button type="button" className="cited-source" onClick={() => onCite(s.n)}>
+                  <button type="button" className="cited-source" onClick={() => handleCite(s.n)}>
                     <span className="cite-chip cite-chip-static" aria-hidden="true">
                       {s.n}
                     </span>
@@ -66,6 +76,12 @@ export function AssistantMessage({ text, phase, sources, cited, noSources, failu
                 </li>
               ))}
             </ul>
+          )}
+          {stored && <AnswerFeedback conversationId={stored.conversationId} messageId={stored.messageId} initial={stored.feedback} />}
+          {onRegenerate && (
+            <button type="button" className="button button-small button-ghost regenerate-button" onClick={onRegenerate}>
+              Regenerate
+            </button>
           )}
           <button type="button" className="button button-small button-ghost copy-button" onClick={() => void handleCopy()}>
             {copied ? 'Copied' : 'Copy answer'}

@@ -7,7 +7,9 @@ import { navigate, useLocation } from '../../app/router.tsx';
 import { Notice } from '../../ui/Notice.tsx';
 import { useDraft } from '../auth/drafts.ts';
 import { conversationKey, conversationsKey, fetchConversation, fetchConversations } from './chat.api.ts';
+import { toast } from '../../ui/toast.tsx';
 import { CitationPanel } from './CitationPanel.tsx';
+import { conversationToMarkdown, exportFileName } from './conversationMarkdown.ts';
 import { CollectionPicker } from './CollectionPicker.tsx';
 import { Composer } from './Composer.tsx';
 import { ConversationSidebar } from './ConversationSidebar.tsx';
@@ -80,6 +82,43 @@ export default function ChatPage() {
     }
   }
 
+  // A new answer to the last question, in the same conversation (the earlier answer stays above).
+  function handleRegenerate() {
+    const last = [...messages].reverse().find((m) => m.role === 'user');
+    if (last && !stream.busy) handleAsk(last.content);
+  }
+
+  function handleEdit(question: string) {
+    setDraft(question);
+    const box = document.getElementById('question') as HTMLTextAreaElement | null;
+    box?.focus();
+    box?.setSelectionRange(question.length, question.length);
+  }
+
+  function conversationMarkdown(): string {
+    return conversationToMarkdown(conversation.data?.title ?? 'Conversation', messages);
+  }
+
+  async function handleCopyConversation() {
+    try {
+      await navigator.clipboard.writeText(conversationMarkdown());
+      toast('Conversation copied as Markdown.');
+    } catch {
+      toast('The clipboard is not available here; use Export instead.', 'error');
+    }
+  }
+
+  function handleExportConversation() {
+    const url = URL.createObjectURL(new Blob([conversationMarkdown()], { type: 'text/markdown;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = exportFileName(conversation.data?.title ?? 'conversation');
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
   function handleNew() {
     navigate('/chat');
     document.getElementById('question')?.focus();
@@ -106,7 +145,24 @@ export default function ChatPage() {
             <p className="muted">Answers are written from your uploaded documents and cite the page they come from. Click a number to see the source.</p>
           </div>
         )}
-        <Thread messages={shown} pending={showPending ? pending : null} onCite={(sources, n) => setCitation({ sources, n })} />
+        {messages.length > 0 && !showPending && (
+          <div className="chat-tools" role="toolbar" aria-label="Conversation">
+            <button type="button" className="button button-small button-ghost" onClick={() => void handleCopyConversation()}>
+              Copy as Markdown
+            </button>
+            <button type="button" className="button button-small button-ghost" onClick={handleExportConversation}>
+              Export .md
+            </button>
+          </div>
+        )}
+        <Thread
+          conversationId={conversationId}
+          messages={shown}
+          pending={showPending ? pending : null}
+          onCite={(sources, n) => setCitation({ sources, n })}
+          onEdit={handleEdit}
+          onRegenerate={stream.busy ? undefined : handleRegenerate}
+        />
         <Composer
           value={draft}
           onChange={setDraft}
@@ -115,6 +171,7 @@ export default function ChatPage() {
           busy={stream.busy}
           waitSeconds={waitSeconds}
           maxLength={QUESTION_MAX}
+          focusKey={conversationId ?? 'new'}
           picker={<CollectionPicker collections={collections.data ?? []} value={chosen} onChange={setChosen} />}
         />
       </section>

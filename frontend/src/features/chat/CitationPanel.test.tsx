@@ -44,28 +44,24 @@ describe('citation panel', () => {
 });
 
 describe('opening the original file', () => {
-  it('fetches the file with the access token and opens it in a new tab at the page', async () => {
+  it('asks for a signed link with the access token and opens it in a new tab at the page', async () => {
     const { setSessionForTest } = await import('../../api/session.ts');
     setSessionForTest({ status: 'signedIn', accessToken: 'secret-token', user: { id: 'u', email: 'a@b.c', name: 'A', role: 'viewer', disabled: false, createdAt: '', lastLoginAt: null } });
     const tab = { opener: {}, location: { href: '' }, close: vi.fn() };
     vi.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
-    // jsdom has no object URLs; the browser gives one per blob.
-    const urls = URL as unknown as { createObjectURL?: unknown; revokeObjectURL?: unknown };
-    urls.createObjectURL = () => 'blob:http://localhost/abc';
-    urls.revokeObjectURL = () => undefined;
-    const fetchMock = vi.fn(async () => new Response(new Blob(['%PDF-1.7']), { status: 200, headers: { 'Content-Type': 'application/pdf' } }));
+    const link = '/api/v1/documents/doc-1/file/volcanoes.pdf?expires=1&signature=abc';
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ url: link, expiresAt: '' }), { status: 200, headers: { 'Content-Type': 'application/json' } }));
     vi.stubGlobal('fetch', fetchMock);
 
     render(<CitationPanel source={sources[0]!} sources={sources} onSelect={vi.fn()} onClose={vi.fn()} />);
     await userEvent.click(screen.getByRole('link', { name: 'Open volcanoes.pdf, page 2' }));
 
-    await vi.waitFor(() => expect(tab.location.href).toBe('blob:http://localhost/abc#page=2'));
+    await vi.waitFor(() => expect(tab.location.href).toBe(`${link}#page=2`));
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe('/api/v1/documents/doc-1/file');
+    expect(url).toBe('/api/v1/documents/doc-1/file-link');
+    expect(init.method).toBe('POST');
     expect(new Headers(init.headers).get('authorization')).toBe('Bearer secret-token');
     expect(tab.opener).toBeNull();
     vi.unstubAllGlobals();
-    delete urls.createObjectURL;
-    delete urls.revokeObjectURL;
   });
 });

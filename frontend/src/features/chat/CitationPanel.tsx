@@ -41,7 +41,7 @@ export function CitationPanel({ source, sources, onSelect, onClose }: CitationPa
   function handleOpen(e: MouseEvent<HTMLAnchorElement>) {
     e.preventDefault();
     setOpenError(null);
-    openDocumentFile(source.documentId, source.page).catch((err: unknown) => setOpenError(describeError(err)));
+    openDocumentFile(source.documentId, source.filename, source.page).catch((err: unknown) => setOpenError(describeError(err)));
   }
 
   const pageText = source.page ? `page ${source.page}` : 'no page numbers';

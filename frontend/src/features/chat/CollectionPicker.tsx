@@ -12,8 +12,9 @@ interface CollectionPickerProps {
 export function CollectionPicker({ collections, value, onChange }: CollectionPickerProps) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  const summary =
-    value.length === 0 ? 'All collections' : value.length === 1 ? (collections.find((c) => c.id === value[0])?.name ?? value[0]) : `${value.length} collections`;
+  // Every collection chosen one by one (as a conversation started with "all" stores them) is still "all".
+  const all = value.length === 0 || (collections.length > 0 && collections.every((c) => value.includes(c.id)));
+  const summary = all ? 'All collections' : value.length === 1 ? (collections.find((c) => c.id === value[0])?.name ?? value[0]) : `${value.length} collections`;
 
   useEffect(() => {
     if (!open) return;
@@ -25,6 +26,7 @@ export function CollectionPicker({ collections, value, onChange }: CollectionPic
   }, [open]);
 
   function handleToggle(id: string) {
+    if (all) return onChange([id]);
     onChange(value.includes(id) ? value.filter((v) => v !== id) : [...value, id]);
   }
 
@@ -37,12 +39,12 @@ export function CollectionPicker({ collections, value, onChange }: CollectionPic
         <fieldset className="picker-menu" id="collection-picker">
           <legend className="picker-legend">Collections to ask</legend>
           <label className="check">
-            <input type="checkbox" checked={value.length === 0} onChange={() => onChange([])} />
+            <input type="checkbox" checked={all} onChange={() => onChange([])} />
             All collections
           </label>
           {collections.map((c) => (
             <label key={c.id} className="check">
-              <input type="checkbox" checked={value.includes(c.id)} onChange={() => handleToggle(c.id)} />
+              <input type="checkbox" checked={!all && value.includes(c.id)} onChange={() => handleToggle(c.id)} />
               {c.name}
               <span className="muted"> ({c.documentCount})</span>
             </label>

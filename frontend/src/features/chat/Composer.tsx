@@ -11,12 +11,18 @@ interface ComposerProps {
   maxLength: number;
   /** The collection picker, shown beside the buttons. */
   picker: ReactNode;
+  /** The box takes the focus when the page opens and whenever this changes (another conversation). */
+  focusKey: string;
 }
 
 /** The question box: Enter asks, Shift+Enter starts a new line; Stop while the answer streams. */
-export function Composer({ value, onChange, onSubmit, onStop, busy, waitSeconds, maxLength, picker }: ComposerProps) {
+export function Composer({ value, onChange, onSubmit, onStop, busy, waitSeconds, maxLength, picker, focusKey }: ComposerProps) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const blocked = waitSeconds > 0;
+
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, [focusKey]);
 
   useEffect(() => {
     const el = ref.current;

@@ -4,15 +4,21 @@ import { AssistantMessage, type AnswerPhase } from './AssistantMessage.tsx';
 import type { PendingAnswer } from './useChatStream.ts';
 
 interface ThreadProps {
+  /** The conversation the stored messages belong to, so their answers can be rated. */
+  conversationId: string | null;
   messages: MessageDto[];
   pending: PendingAnswer | null;
   onCite: (sources: SourceDto[], n: number) => void;
+  /** Puts a question back in the box, to change it and ask again. */
+  onEdit: (question: string) => void;
+  /** Asks the last question again for a new answer; absent while an answer is on its way. */
+  onRegenerate?: () => void;
 }
 
 const PHASE_OF: Record<MessageDto['status'], AnswerPhase> = { complete: 'done', aborted: 'stopped', failed: 'failed' };
 
 /** The conversation so far, then the answer being streamed; follows the stream unless the person scrolled up. */
-export function Thread({ messages, pending, onCite }: ThreadProps) {
+export function Thread({ conversationId, messages, pending, onCite, onEdit, onRegenerate }: ThreadProps) {
   const endRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -33,9 +39,9 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
 
   return (
     <div className="thread" ref={listRef} role="log" aria-label="Conversation" aria-live="off">
-      {messages.map((m) =>
+      {messages.map((m, i) =>
         m.role === 'user' ? (
-          <UserMessage key={m.id} text={m.content} />
+          <UserMessage key={m.id} text={m.content} onEdit={onEdit} />
         ) : (
           <AssistantMessage
             key={m.id}
@@ -44,7 +50,9 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
             sources={m.citations}
             cited={m.citations}
             failure={m.status === 'failed' ? { kind: 'other', message: 'This answer failed before it was complete.' } : null}
-            onCite={(n) => onCite(m.citations, n)}
+            onCite={onCite}
+            onRegenerate={i === messages.length - 1 && !pending ? onRegenerate : undefined}
+            stored={conversationId && m.status === 'complete' ? { conversationId, messageId: m.id, feedback: m.feedback ?? null } : undefined}
           />
         ),
       )}
@@ -58,7 +66,7 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
             cited={pending.citations}
             noSources={pending.noSources}
             failure={pending.failure}
-            onCite={(n) => onCite(pending.sources, n)}
+            onCite={onCite}
           />
         </>
       )}
@@ -67,10 +75,17 @@ export function Thread({ messages, pending, onCite }: ThreadProps) {
   );
 }
 
-function UserMessage({ text }: { text: string }) {
+function UserMessage({ text, onEdit }: { text: string; onEdit?: (question: string) => void }) {
   return (
-    <article className="message message-user" aria-label="Your question">
-      <p>{text}</p>
-    </article>
+    <div className="message-user-row">
+      <article className="message message-user" aria-label="Your question">
+        <p>{text}</p>
+      </article>
+      {onEdit && (
+        <button type="button" className="button button-small button-ghost message-edit" onClick={() => onEdit(text)} aria-label={`Edit and ask again: ${text.slice(0, 60)}`}>
+          Edit
+        </button>
+      )}
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { ConversationDto, MessageDto } from '@contracts/chat.ts';
+import type { ConversationDto, FeedbackDto, MessageDto } from '@contracts/chat.ts';
 import { api } from '../../api/client.ts';
 
 export type ConversationWithMessages = ConversationDto & { messages: MessageDto[] };
@@ -11,3 +11,5 @@ export const fetchConversations = (signal?: AbortSignal) =>
 export const fetchConversation = (id: string, signal?: AbortSignal) => api.get<ConversationWithMessages>(`/conversations/${encodeURIComponent(id)}`, undefined, signal);
 export const renameConversation = (id: string, title: string) => api.patch<ConversationDto>(`/conversations/${encodeURIComponent(id)}`, { title });
 export const deleteConversation = (id: string) => api.delete(`/conversations/${encodeURIComponent(id)}`);
+export const saveFeedback = (conversationId: string, messageId: string, feedback: { rating: FeedbackDto['rating']; comment: string }) =>
+  api.put<FeedbackDto>(`/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`, feedback);

@@ -13,7 +13,7 @@ const CITATION = /^\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/;
 const DATA_IMAGE = /^data:image\//i;
 const BLOCKED = 'data-blocked-image';
 
-let knownSources: ReadonlySet<number> = new Set();
+let knownSources: ReadonlyMap<number, number> = new Map();
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -43,7 +43,10 @@ marked.use({
       renderer(token) {
         return (token as CitationToken).numbers
           .map((n) =>
-            knownSources.has(n) ? `<button type="button" class="cite-chip" data-cite="${n}" aria-label="Source ${n}">${n}</button>` : `[${n}]`,
+          {
+            const shown = knownSources.get(n);
+            return shown === undefined ? `[${n}]` : `<button type="button" class="cite-chip" data-cite="${shown}" aria-label="Source ${shown}">${shown}</button>`;
+          },
           )
           .join('');
       },
@@ -82,11 +85,14 @@ const SANITIZE: Config & { RETURN_DOM_FRAGMENT: true } = {
   RETURN_DOM_FRAGMENT: true,
 };
 
-/** Safe HTML for a piece of model output; `sources` are the citation numbers that exist. */
-export function renderMarkdown(text: string, sources: Iterable<number> = []): string {
-  knownSources = new Set(sources);
+/**
+ * Safe HTML for a piece of model output; `sources` are the citation numbers that exist, either
+ * a list (shown as they are) or a map from the model's number to the number shown.
+ */
+export function renderMarkdown(text: string, sources: Iterable<number> | ReadonlyMap<number, number> = []): string {
+  knownSources = sources instanceof Map ? sources : new Map([...(sources as Iterable<number>)].map((n) => [n, n]));
   const html = marked.parse(text) as string;
-  knownSources = new Set();
+  knownSources = new Map();
   const fragment = purify.sanitize(html, SANITIZE);
   for (const img of fragment.querySelectorAll(`img[${BLOCKED}]`)) {
     const holder = document.createElement('span');

@@ -82,6 +82,7 @@ export default function DocumentsPage() {
             onCancel={uploadQueue.cancel}
             onDismiss={uploadQueue.dismiss}
             onClearFinished={() => uploadQueue.clear((i) => isUploadFinished(i, i.documentId ? uploads.documents.get(i.documentId) : undefined))}
+            onRepick={uploadQueue.repick}
           />
         </div>
       )}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from '../../app/router.tsx';
 import { formatBytes, formatDate, formatNumber } from '../../ui/format.ts';
 import { uploaderOf, type LiveDocument } from './documents.api.ts';
 import type { SortDir, SortKey } from './documentView.ts';
@@ -74,9 +75,9 @@ export function DocumentsTable({ rows, canEdit, selected, onToggle, onToggleAll,
                 </td>
               )}
               <th scope="row" className="name-cell" data-label="Name">
-                <span className="doc-name" title={doc.filename}>
+                <Link href={`/documents/${encodeURIComponent(doc.id)}`} className="doc-name doc-link" title={doc.filename}>
                   {doc.filename}
-                </span>
+                </Link>
               </th>
               <td data-label="Type">
                 <span className="kind">{doc.kind.toUpperCase()}</span>

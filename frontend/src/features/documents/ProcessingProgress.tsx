@@ -11,7 +11,17 @@ export const STAGE_LABELS: Record<IngestStage, string> = {
   indexing: 'Indexing',
 };
 
-const STAGE_UNITS: Partial<Record<IngestStage, string>> = { parsing: 'page', embedding: 'chunk', indexing: 'chunk', chunking: 'page' };
+// What each stage has done to the items it counts: "3 of 12 pages parsed", "40 of 251 chunks embedded".
+const STAGE_VERBS: Partial<Record<IngestStage, string>> = { parsing: 'parsed', chunking: 'made', embedding: 'embedded', indexing: 'indexed' };
+
+/** The count behind the percent, in the unit the worker reported: "(40 of 251 chunks embedded)", or '' when unknown. */
+export function describeStageCount(doc: LiveDocument): string {
+  const verb = doc.stage ? STAGE_VERBS[doc.stage] : undefined;
+  if (!verb || !doc.stageUnit || !doc.stageTotal) return '';
+  const done = doc.stageDone ?? 0;
+  if (doc.stage === 'chunking') return ` (${plural(doc.stageTotal, doc.stageUnit)} ${verb})`;
+  return ` (${done} of ${plural(doc.stageTotal, doc.stageUnit)} ${verb})`;
+}
 
 /** One line for where a document is: "Embedding · 40%", "Ready", "Failed: …". */
 export function describeProcessing(doc: LiveDocument): string {
@@ -49,8 +59,7 @@ export function ProcessingProgress({ doc }: { doc: LiveDocument }) {
       </div>
     );
   }
-  const unit = doc.stage ? STAGE_UNITS[doc.stage] : undefined;
-  const detail = unit && doc.stageTotal ? ` (${doc.stageDone ?? 0} of ${plural(doc.stageTotal, unit)})` : '';
+  const detail = describeStageCount(doc);
   return (
     <div className="processing">
       <ProgressBar value={doc.status === 'queued' ? null : doc.progress} label={`Processing ${doc.filename}`} valueText={text} tone="process" />

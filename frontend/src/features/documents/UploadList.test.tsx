@@ -7,10 +7,10 @@ import { UploadList } from './UploadList.tsx';
 import type { UploadItem } from './uploadQueue.ts';
 
 function item(change: Partial<UploadItem>): UploadItem {
-  return { key: 'u1', name: 'a.pdf', size: 4 * 1024 * 1024, collectionId: 'default', phase: 'waiting', loaded: 0, total: 4 * 1024 * 1024, documentId: null, duplicate: false, error: null, sentAt: null, ...change };
+  return { key: 'u1', name: 'a.pdf', size: 4 * 1024 * 1024, collectionId: 'default', phase: 'waiting', loaded: 0, total: 4 * 1024 * 1024, documentId: null, duplicate: false, error: null, sentAt: null, addedAt: 0, ...change };
 }
 
-function renderList(items: UploadItem[], docs: LiveDocument[] = [], handlers = { onCancel: vi.fn(), onDismiss: vi.fn(), onClearFinished: vi.fn() }) {
+function renderList(items: UploadItem[], docs: LiveDocument[] = [], handlers = { onCancel: vi.fn(), onDismiss: vi.fn(), onClearFinished: vi.fn(), onRepick: vi.fn() }) {
   render(<UploadList items={items} documents={new Map(docs.map((d) => [d.id, d]))} {...handlers} />);
   return handlers;
 }
@@ -60,5 +60,25 @@ describe('upload list', () => {
     expect(handlers.onCancel).toHaveBeenCalledWith('u1');
     expect(handlers.onDismiss).toHaveBeenCalledWith('u2');
     expect(handlers.onClearFinished).toHaveBeenCalledOnce();
+  });
+
+  it('after a reload, shows which files were sent and are processing, which were not, and picks them again in one click', async () => {
+    const handlers = renderList(
+      [
+        item({ key: 'u1', name: 'a.pdf', phase: 'stored', documentId: 'd1' }),
+        item({ key: 'u2', name: 'b.pdf', phase: 'interrupted' }),
+        item({ key: 'u3', name: 'c.pdf', phase: 'interrupted' }),
+      ],
+      [makeDoc({ id: 'd1', filename: 'a.pdf', status: 'processing', stage: 'embedding', progress: 40 })],
+    );
+    expect(screen.getByRole('progressbar', { name: 'Processing a.pdf' }).getAttribute('aria-valuenow')).toBe('40');
+    const rows = screen.getAllByTestId('upload-row');
+    expect(within(rows[1]!).getByText(/^Not sent/)).toBeTruthy();
+    expect(screen.getByText(/0 uploading · 1 processing · 0 ready · 2 not sent/)).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toMatch(/2 files were not sent/);
+    const picked = [new File(['x'], 'b.pdf'), new File(['y'], 'c.pdf')];
+    await userEvent.upload(screen.getByTestId('repick-input'), picked);
+    expect(handlers.onRepick).toHaveBeenCalledWith(picked);
+    expect(screen.getByRole('button', { name: 'Pick them again' })).toBeTruthy();
   });
 });

@@ -1,5 +1,6 @@
+import { useRef, type ChangeEvent } from 'react';
 import { ProgressBar } from '../../ui/ProgressBar.tsx';
-import { formatBytes } from '../../ui/format.ts';
+import { formatBytes, plural } from '../../ui/format.ts';
 import type { LiveDocument } from './documents.api.ts';
 import { ProcessingProgress } from './ProcessingProgress.tsx';
 import type { UploadItem } from './uploadQueue.ts';
@@ -12,24 +13,33 @@ interface UploadListProps {
   onCancel: (key: string) => void;
   onDismiss: (key: string) => void;
   onClearFinished: () => void;
+  /** Files picked again for the rows the page dropped before sending them. */
+  onRepick: (files: File[]) => void;
 }
 
 /** Is this row's story over: failed, cancelled, or its document ready or failed. */
 export function isUploadFinished(item: UploadItem, doc: LiveDocument | undefined): boolean {
-  if (item.phase === 'failed' || item.phase === 'cancelled') return true;
+  if (item.phase === 'failed' || item.phase === 'cancelled' || item.phase === 'interrupted') return true;
   return item.phase === 'stored' && (doc?.status === 'ready' || doc?.status === 'failed');
 }
 
 /** Each file being uploaded: its upload bar (bytes sent), then its live processing bar. */
-export function UploadList({ items, documents, onCancel, onDismiss, onClearFinished }: UploadListProps) {
+export function UploadList({ items, documents, onCancel, onDismiss, onClearFinished, onRepick }: UploadListProps) {
+  const pickRef = useRef<HTMLInputElement>(null);
   if (items.length === 0) return null;
-  const counts = { uploading: 0, processing: 0, ready: 0, failed: 0 };
+  const interrupted = items.filter((i) => i.phase === 'interrupted');
+  const counts = { uploading: 0, processing: 0, ready: 0, failed: 0, notSent: 0 };
   for (const item of items) {
     const doc = item.documentId ? documents.get(item.documentId) : undefined;
     if (item.phase === 'waiting' || item.phase === 'uploading') counts.uploading++;
+    else if (item.phase === 'interrupted') counts.notSent++;
     else if (item.phase === 'failed' || doc?.status === 'failed') counts.failed++;
     else if (doc?.status === 'ready') counts.ready++;
     else if (item.phase === 'stored') counts.processing++;
+  }
+  function handlePick(e: ChangeEvent<HTMLInputElement>) {
+    onRepick(Array.from(e.target.files ?? []));
+    e.target.value = '';
   }
   const finished = items.some((i) => isUploadFinished(i, i.documentId ? documents.get(i.documentId) : undefined));
 
@@ -42,6 +52,7 @@ export function UploadList({ items, documents, onCancel, onDismiss, onClearFinis
         <p className="uploads-summary muted" aria-live="polite">
           {counts.uploading} uploading · {counts.processing} processing · {counts.ready} ready
           {counts.failed > 0 ? ` · ${counts.failed} failed` : ''}
+          {counts.notSent > 0 ? ` · ${counts.notSent} not sent` : ''}
         </p>
         {finished && (
           <button type="button" className="button button-small button-ghost" onClick={onClearFinished}>
@@ -49,6 +60,18 @@ export function UploadList({ items, documents, onCancel, onDismiss, onClearFinis
           </button>
         )}
       </div>
+      {interrupted.length > 0 && (
+        <div className="uploads-interrupted" role="status">
+          <p>
+            {interrupted.length === 1 ? `${interrupted[0]!.name} was not sent` : `${plural(interrupted.length, 'file')} were not sent`}: the page was reloaded or left
+            before {interrupted.length === 1 ? 'its' : 'their'} upload finished.
+          </p>
+          <button type="button" className="button button-primary button-small" onClick={() => pickRef.current?.click()}>
+            Pick {interrupted.length === 1 ? 'it' : 'them'} again
+          </button>
+          <input ref={pickRef} type="file" multiple className="visually-hidden" tabIndex={-1} onChange={handlePick} aria-label="Files to pick again" data-testid="repick-input" />
+        </div>
+      )}
       <ul className="upload-list">
         {items.map((item) => (
           <UploadRow key={item.key} item={item} doc={item.documentId ? documents.get(item.documentId) : undefined} onCancel={onCancel} onDismiss={onDismiss} />
@@ -112,6 +135,7 @@ function UploadRow({ item, doc, onCancel, onDismiss }: RowProps) {
         </p>
       )}
       {item.phase === 'cancelled' && <span className="processing-text muted">Cancelled</span>}
+      {item.phase === 'interrupted' && <span className="processing-text upload-not-sent">Not sent · the page was reloaded before the upload finished</span>}
     </li>
   );
 }

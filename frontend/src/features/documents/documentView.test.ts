@@ -35,13 +35,13 @@ describe('document table view', () => {
 
 describe('live document updates', () => {
   it('moves a document to processing with the stage and percent of a progress event', () => {
-    const list = applyProgress([makeDoc({ id: 'x', status: 'queued' })], { documentId: 'x', collectionId: 'default', stage: 'embedding', done: 3, total: 10, percent: 61.6 });
-    expect(list?.[0]).toMatchObject({ status: 'processing', stage: 'embedding', progress: 62, stageDone: 3, stageTotal: 10 });
+    const list = applyProgress([makeDoc({ id: 'x', status: 'queued' })], { documentId: 'x', collectionId: 'default', stage: 'embedding', unit: 'chunk', done: 3, total: 10, percent: 61.6 });
+    expect(list?.[0]).toMatchObject({ status: 'processing', stage: 'embedding', progress: 62, stageDone: 3, stageTotal: 10, stageUnit: 'chunk' });
   });
 
   it('ignores a progress event that arrives after the document finished', () => {
     const ready = [makeDoc({ id: 'x', status: 'ready', progress: 100 })];
-    expect(applyProgress(ready, { documentId: 'x', collectionId: 'default', stage: 'indexing', done: 1, total: 2, percent: 90 })).toBe(ready);
+    expect(applyProgress(ready, { documentId: 'x', collectionId: 'default', stage: 'indexing', unit: 'chunk', done: 1, total: 2, percent: 90 })).toBe(ready);
   });
 
   it('adds a document it has not seen and replaces one it has', () => {

@@ -1,4 +1,4 @@
-import type { DocumentDto, DocumentListDto } from '@contracts/documents.ts';
+import type { DocumentChunksDto, DocumentDto, DocumentListDto } from '@contracts/documents.ts';
 import type { DocumentProgress } from '@contracts/events.ts';
 import { api } from '../../api/client.ts';
 
@@ -7,6 +7,8 @@ export type LiveDocument = DocumentDto & {
   /** Items done and total within the current stage, from the last progress event. */
   stageDone?: number;
   stageTotal?: number;
+  /** What stageDone and stageTotal count, as the worker reported it. */
+  stageUnit?: DocumentProgress['unit'];
 };
 
 export const documentsKey = (collectionId: string) => ['documents', collectionId] as const;
@@ -28,6 +30,11 @@ export async function fetchAllDocuments(collectionId: string, signal?: AbortSign
   return all;
 }
 
+export const documentKey = (id: string) => ['document', id] as const;
+export const fetchDocument = (id: string, signal?: AbortSignal) => api.get<DocumentDto>(`/documents/${encodeURIComponent(id)}`, undefined, signal);
+export const fetchChunks = (id: string, limit: number, offset: number, signal?: AbortSignal) =>
+  api.get<DocumentChunksDto>(`/documents/${encodeURIComponent(id)}/chunks`, { limit, offset }, signal);
+
 export const deleteDocument = (id: string) => api.delete(`/documents/${encodeURIComponent(id)}`);
 export const retryDocument = (id: string) => api.post<DocumentDto>(`/documents/${encodeURIComponent(id)}/retry`);
 
@@ -37,7 +44,7 @@ export function upsertDocument(list: LiveDocument[] | undefined, doc: DocumentDt
   const index = list.findIndex((d) => d.id === doc.id);
   if (index === -1) return [doc, ...list];
   const next = list.slice();
-  next[index] = { ...list[index], ...doc, stageDone: undefined, stageTotal: undefined };
+  next[index] = { ...list[index], ...doc, stageDone: undefined, stageTotal: undefined, stageUnit: undefined };
   return next;
 }
 
@@ -49,7 +56,7 @@ export function applyProgress(list: LiveDocument[] | undefined, p: DocumentProgr
   // A late progress event must not pull a finished document back to processing.
   if (!current || current.status === 'ready' || current.status === 'failed') return list;
   const next = list.slice();
-  next[index] = { ...current, status: 'processing', stage: p.stage, progress: Math.max(0, Math.min(100, Math.round(p.percent))), stageDone: p.done, stageTotal: p.total };
+  next[index] = { ...current, status: 'processing', stage: p.stage, progress: Math.max(0, Math.min(100, Math.round(p.percent))), stageDone: p.done, stageTotal: p.total, stageUnit: p.unit };
   return next;
 }
 

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { PageLoading } from '../../app/PageStates.tsx';
 import { describeError } from '../../api/errors.ts';
 import { Notice } from '../../ui/Notice.tsx';
-import { formatBytes } from '../../ui/format.ts';
+import { formatBytes, humanize } from '../../ui/format.ts';
 import { fetchStatus, type DependencyCheck } from './status.api.ts';
 import './status.css';
 
@@ -14,6 +14,18 @@ const NAMES: Record<string, { label: string; role: string }> = {
   storage: { label: 'Storage', role: 'Original files on disk' },
 };
 const ORDER = ['ollama', 'chroma', 'redis', 'sqlite', 'storage'];
+
+/** Words for the figures each check reports; anything else is its code name in words. */
+const DETAIL_LABELS: Record<string, string> = {
+  version: 'Version',
+  chatModel: 'Chat model',
+  embedModel: 'Embedding model',
+  freeBytes: 'Free space',
+  totalBytes: 'Disk size',
+};
+
+/** The ingest queue's counts, in words. */
+const QUEUE_LABELS = { waiting: 'Waiting', active: 'Being processed', delayed: 'Waiting to retry', failed: 'Failed' } as const;
 
 /** Each dependency's health and latency, the ingest queue, and a link to Grafana when one is configured. */
 export default function StatusPage() {
@@ -61,7 +73,7 @@ export default function StatusPage() {
           <dl className="queue-figures">
             {(['waiting', 'active', 'delayed', 'failed'] as const).map((k) => (
               <div key={k} className={`queue-figure${k === 'failed' && data.queue[k] > 0 ? ' is-bad' : ''}`}>
-                <dt>{k}</dt>
+                <dt>{QUEUE_LABELS[k]}</dt>
                 <dd>{data.queue[k].toLocaleString()}</dd>
               </div>
             ))}
@@ -90,7 +102,7 @@ function DependencyCard({ name, check }: { name: string; check: DependencyCheck 
         <dl className="dependency-details">
           {details.map(([k, v]) => (
             <div key={k}>
-              <dt>{k}</dt>
+              <dt>{DETAIL_LABELS[k] ?? humanize(k)}</dt>
               <dd>{/Bytes$/.test(k) && typeof v === 'number' ? formatBytes(v) : String(v)}</dd>
             </div>
           ))}
