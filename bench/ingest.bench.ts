@@ -40,7 +40,7 @@ interface FileResult {
   uploadResponseMs: number;
   phasesMs: Record<string, number>;
   calls: Record<string, CallTotals>;
-  memory: { baselineRssMb: number; peakRssMb: number; growthMb: number; afterRssMb: number; peakHeapUsedMb: number; peakParseWorkerMb: number; peakRssWhileParsingMb: number; chromaRssBeforeMb: number | null; chromaPeakRssMb: number | null };
+  memory: { baselineRssMb: number; peakRssMb: number; growthMb: number; afterRssMb: number; peakHeapUsedMb: number; peakParserRssMb: number; peakRssWhileParsingMb: number; chromaRssBeforeMb: number | null; chromaPeakRssMb: number | null };
   stored: { chroma: number; fts: number };
 }
 
@@ -149,7 +149,7 @@ async function ingestOne(
       growthMb: mb(peak(during, (s) => s.rss) - baseline.rss),
       afterRssMb: mb(memory.samples.at(-1)!.rss),
       peakHeapUsedMb: mb(peak(during, (s) => s.heapUsed)),
-      peakParseWorkerMb: mb(peak(during, (s) => s.workerHeap)),
+      peakParserRssMb: mb(peak(during, (s) => s.parserRss)),
       peakRssWhileParsingMb: mb(peak(parsing, (s) => s.rss)),
       chromaRssBeforeMb: baseline.otherRss === null ? null : mb(baseline.otherRss),
       chromaPeakRssMb: chromaPid ? mb(peak(during, (s) => s.otherRss)) : null,
@@ -203,10 +203,10 @@ function report(results: FileResult[]) {
   say();
   say('memory (MB):');
   printTable([
-    ['file', 'RSS before', 'peak RSS', 'growth', 'RSS after', 'peak heap used', 'peak parse worker heap', 'peak RSS while parsing', 'Chroma RSS before -> peak'],
+    ['file', 'RSS before', 'peak RSS', 'growth', 'RSS after', 'peak heap used', 'peak parser process RSS', 'peak RSS while parsing', 'Chroma RSS before -> peak'],
     ...results.map((r) => {
       const m = r.memory;
-      return [r.file, fmt(m.baselineRssMb, 0), fmt(m.peakRssMb, 0), fmt(m.growthMb, 0), fmt(m.afterRssMb, 0), fmt(m.peakHeapUsedMb, 0), fmt(m.peakParseWorkerMb, 0), fmt(m.peakRssWhileParsingMb, 0), m.chromaPeakRssMb === null ? '-' : `${fmt(m.chromaRssBeforeMb ?? NaN, 0)} -> ${fmt(m.chromaPeakRssMb, 0)}`];
+      return [r.file, fmt(m.baselineRssMb, 0), fmt(m.peakRssMb, 0), fmt(m.growthMb, 0), fmt(m.afterRssMb, 0), fmt(m.peakHeapUsedMb, 0), fmt(m.peakParserRssMb, 0), fmt(m.peakRssWhileParsingMb, 0), m.chromaPeakRssMb === null ? '-' : `${fmt(m.chromaRssBeforeMb ?? NaN, 0)} -> ${fmt(m.chromaPeakRssMb, 0)}`];
     }),
   ]);
   for (const r of results) {

@@ -67,8 +67,8 @@ const envSchema = z.object({
   UPLOAD_MAX_FIELDS: int(0, 100).default(10),
   // Parsing one file is stopped after this many seconds.
   PARSE_TIMEOUT_S: int(1, 3600).default(300),
-  // Heap cap of the isolated parser, in megabytes.
-  PARSE_MAX_MEMORY_MB: int(64, 16_384).default(1024),
+  // Memory cap of the parser process (all its resident memory, inflated data included), in megabytes.
+  PARSE_MAX_MEMORY_MB: int(128, 16_384).default(1024),
   // Documents ingested at the same time by one worker process.
   INGEST_CONCURRENCY: int(1, 64).default(2),
   // Attempts for an ingest job whose failure is transient (Ollama or Chroma down).

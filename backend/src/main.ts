@@ -35,10 +35,11 @@ export async function start(config: Config, logger: Logger) {
       config,
       connection: services.queueConnection,
       documents: services.documents,
+      fail: services.failDocument,
       process: services.ingest,
       logger: scoped(logger, 'ingest'),
     });
-    const sweep = startIngestSweep({ documents: services.documents, queue: services.queue, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
+    const sweep = startIngestSweep({ documents: services.documents, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
     stops.push(async () => sweep.stop(), () => worker.drain());
     logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
   }

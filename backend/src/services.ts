@@ -19,6 +19,7 @@ import { createDocumentsService } from './documents/documents.service.ts';
 import { createFileStore } from './documents/file-store.ts';
 import { createHealthService } from './health/health.service.ts';
 import { createEmbedder } from './ingest/embedder.ts';
+import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
 import { scoped, type Logger } from './logger.ts';
@@ -83,6 +84,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     logger: scoped(logger, 'llm'),
   });
   const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, logger: scoped(logger, 'ingest') });
+  const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
 
   return {
@@ -110,6 +112,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     feedback,
     chat,
     ingest,
+    failDocument,
     health,
     /** Closes what this container opened, in reverse order. */
     async close() {

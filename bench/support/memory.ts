@@ -1,42 +1,26 @@
-import dc from 'node:diagnostics_channel';
 import fs from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 
 export interface MemorySample {
   t: number;
   rss: number;
   heapUsed: number;
-  /** Heap committed by worker threads alive at the time (the parser's), 0 when none. */
-  workerHeap: number;
+  /** Resident memory of the parser processes alive at the time (the app's children), 0 when none. */
+  parserRss: number;
   /** Resident memory of the other process watched (Chroma), when there is one. */
   otherRss: number | null;
 }
 
 /**
- * Samples this process's RSS and heap every `intervalMs`, plus the committed V8 heap of every
- * worker thread (seen through the `worker_threads` diagnostics channel, so the app's code is not
- * touched) and the RSS of another process read from /proc.
+ * Samples this process's RSS and heap every `intervalMs`, the resident memory of the parser
+ * processes the app starts (its children running `parse.child.ts`, read from /proc, so the app's
+ * code is not touched), and the RSS of another process.
  */
 export function startMemorySampler(intervalMs: number, otherPid?: number) {
   const samples: MemorySample[] = [];
-  const workers = new Set<Worker>();
-  let workerHeap = 0;
-  const onWorker = (message: unknown) => {
-    const worker = (message as { worker: Worker }).worker;
-    worker.once('online', () => workers.add(worker));
-    worker.once('exit', () => workers.delete(worker));
-  };
-  dc.subscribe('worker_threads', onWorker);
-
-  const pollWorkers = async () => {
-    let total = 0;
-    for (const w of workers) total += await w.getHeapStatistics().then((s) => s.total_physical_size + s.external_memory, () => 0);
-    workerHeap = total;
-  };
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    samples.push({ t: performance.now(), rss: m.rss, heapUsed: m.heapUsed, workerHeap: workers.size > 0 ? workerHeap : 0, otherRss: otherPid ? rssOf(otherPid) : null });
-    void pollWorkers();
+    const parserRss = childPids('parse.child').reduce((sum, pid) => sum + (rssOf(pid) ?? 0), 0);
+    samples.push({ t: performance.now(), rss: m.rss, heapUsed: m.heapUsed, parserRss, otherRss: otherPid ? rssOf(otherPid) : null });
   }, intervalMs);
 
   return {
@@ -47,7 +31,6 @@ export function startMemorySampler(intervalMs: number, otherPid?: number) {
     },
     stop() {
       clearInterval(timer);
-      dc.unsubscribe('worker_threads', onWorker);
     },
   };
 }
@@ -65,11 +48,15 @@ export function rssOf(pid: number): number | null {
 /** Child processes of this one whose command line contains `needle` (e.g. the local Chroma). */
 export function childPids(needle: string): number[] {
   const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  let children: string[];
+  try {
+    children = fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return found;
+  }
+  for (const entry of children) {
     try {
-      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\)\s+\S+\s+/, '').split(' ')[0]);
-      if (ppid === process.pid && fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
     } catch {
       // the process ended while we looked
     }

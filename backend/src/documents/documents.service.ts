@@ -146,7 +146,6 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return ids.length;
     },
 
-    /** Queues a failed document again. */
     /** A document's chunks in order, a page at a time. */
     chunks(id: string, principal: Principal, limit: number, offset: number): DocumentChunksDto {
       requireDocument(id, principal);
@@ -154,10 +153,15 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return { items: rows.map((r) => ({ index: r.chunk_index, page: r.page, heading: r.heading, text: r.text })), total, limit, offset };
     },
 
-    /** Processes a failed document again, or a ready one from its stored original (re-process). */
+    /**
+     * Processes a failed document again, a ready one from its stored original (re-process), or one
+     * left unfinished by a job that is failed or gone.
+     */
     async retry(id: string, principal: Principal): Promise<DocumentDto> {
       const doc = requireDocument(id, principal);
-      if (doc.status !== 'failed' && doc.status !== 'ready') throw new ConflictError(`only a failed or ready document can be processed again; this one is ${doc.status}`);
+      if (doc.status !== 'failed' && doc.status !== 'ready' && (await queue.jobState(id)).state === 'live') {
+        throw new ConflictError(`only a failed or ready document can be processed again; this one is ${doc.status}`);
+      }
       documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
       if ((await queue.enqueue(id)) === 'deferred') markDeferred(id);
       const dto = presentDocument(requireDocument(id, principal));

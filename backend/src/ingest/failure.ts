@@ -26,3 +26,23 @@ export function classifyIngestError(err: unknown): IngestFailure {
   const message = err instanceof Error ? err.message : String(err);
   return { permanent: false, code: 'internal', message: `ingestion failed unexpectedly and will be retried (${message.slice(0, 200)})` };
 }
+
+/** Whether BullMQ failed the job itself, without running the processor (which records its own failures). */
+export function failedOutsideProcessor(failedReason: string | undefined): boolean {
+  return /(stalled|started) more than allowable limit/.test(failedReason ?? '');
+}
+
+/**
+ * How to say why BullMQ itself failed a job (outside the processor): a job whose worker died
+ * twice while running it ("stalled more than allowable limit"), or another reason it gives.
+ */
+export function describeJobFailure(failedReason: string | undefined): { code: string; message: string } {
+  if (failedOutsideProcessor(failedReason)) {
+    return {
+      code: 'worker_lost',
+      message:
+        'processing was interrupted twice before it finished (the worker stopped or ran out of memory on this document); retry it, and check the worker if it happens again',
+    };
+  }
+  return { code: 'job_failed', message: `the ingest job ended without finishing (${(failedReason || 'no reason given').slice(0, 200)}); retry it` };
+}

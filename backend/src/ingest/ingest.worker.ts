@@ -2,17 +2,20 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bu
 import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { Logger } from '../logger.ts';
-import { classifyIngestError } from './failure.ts';
+import type { FailDocument } from './fail-document.ts';
+import { classifyIngestError, describeJobFailure } from './failure.ts';
 import { cappedBackoff, INGEST_QUEUE, queuePrefix, type JobData } from './jobs.ts';
 
 /**
  * Runs ingest jobs. Permanent failures fail the document at once; transient ones put it back to
  * `queued` (stage `waiting`, with the reason) and BullMQ retries with capped exponential backoff.
+ * A job BullMQ fails on its own (its worker died twice while running it) fails the document too.
  */
 export function startIngestWorker(deps: {
   config: Config;
   connection: ConnectionOptions;
   documents: DocumentsRepository;
+  fail: FailDocument;
   process: (job: Job<JobData<'ingest'>>) => Promise<void>;
   logger: Logger;
 }) {
@@ -23,7 +26,7 @@ export function startIngestWorker(deps: {
       try {
         await deps.process(job);
       } catch (err) {
-        throw recordFailure(job, err);
+        throw await recordFailure(job, err);
       }
     },
     {
@@ -37,22 +40,42 @@ export function startIngestWorker(deps: {
     },
   );
   worker.on('error', (err) => logger.error({ err }, 'ingest worker error'));
+  // The worker that ran this job died; BullMQ gave it back to the queue and a worker resumes it.
+  worker.on('stalled', (jobId) => {
+    if (documents.get(jobId)?.status !== 'processing') return;
+    logger.warn({ jobId, documentId: jobId }, 'the worker running this ingest job stopped; it starts again');
+    documents.setStatus(jobId, 'queued', { stage: 'waiting', error: { code: 'worker_lost', message: 'the worker processing this document stopped; processing starts again', retryable: true } });
+  });
+  // Failures the processor never saw (BullMQ fails a job that stalled too often without running it).
+  worker.on('failed', (job) => {
+    if (job) void failOutsideProcessor(job).catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not record a failed ingest job'));
+  });
+
+  async function failOutsideProcessor(job: Job<JobData<'ingest'>>): Promise<void> {
+    const { documentId } = job.data;
+    const status = documents.get(documentId)?.status;
+    if (status !== 'queued' && status !== 'processing') return; // the processor recorded it already
+    if ((await job.getState()) !== 'failed') return; // it will be retried
+    const { code, message } = describeJobFailure(job.failedReason);
+    logger.warn({ jobId: job.id, documentId, code, reason: job.failedReason }, 'ingest job failed outside the processor');
+    await deps.fail(documentId, { code, message, retryable: true });
+  }
 
   // Writes what went wrong to the document, and tells BullMQ whether to retry.
-  function recordFailure(job: Job<JobData<'ingest'>>, err: unknown): Error {
+  async function recordFailure(job: Job<JobData<'ingest'>>, err: unknown): Promise<Error> {
     const { documentId } = job.data;
     const failure = classifyIngestError(err);
     const log = logger.child({ jobId: job.id, documentId });
     if (failure.permanent) {
       log.warn({ code: failure.code, reason: failure.message }, 'ingestion failed permanently');
-      documents.setStatus(documentId, 'failed', { stage: null, error: { code: failure.code, message: failure.message, retryable: false } });
+      await deps.fail(documentId, { code: failure.code, message: failure.message, retryable: false });
       return new UnrecoverableError(failure.message);
     }
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade + 1 >= attempts) {
       log.error({ err, code: failure.code }, 'ingestion gave up after the last attempt');
       const message = `gave up after ${attempts} attempts: ${failure.message}`;
-      documents.setStatus(documentId, 'failed', { stage: null, error: { code: failure.code, message, retryable: true } });
+      await deps.fail(documentId, { code: failure.code, message, retryable: true });
     } else {
       log.warn({ err, code: failure.code, attempt: job.attemptsMade + 1 }, 'ingestion will be retried');
       documents.setStatus(documentId, 'queued', { stage: 'waiting', error: { code: failure.code, message: failure.message, retryable: true } });

@@ -80,6 +80,18 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
     async hasJob(documentId: string): Promise<boolean> {
       return (await queue.getJob(documentId)) !== undefined;
     },
+    /**
+     * What BullMQ holds for a document: a job that will still run (`live`: waiting, delayed or
+     * active), a failed one with BullMQ's reason and when it failed, or `none` that will run again.
+     */
+    async jobState(documentId: string): Promise<JobState> {
+      const job = await queue.getJob(documentId);
+      if (!job) return { state: 'none' };
+      const state = await job.getState();
+      if (state === 'failed') return { state: 'failed', reason: job.failedReason, failedAt: job.finishedOn ?? 0 };
+      if (state === 'completed' || state === 'unknown') return { state: 'none' };
+      return { state: 'live' };
+    },
     /** Drops a document's job if it has not started. */
     async cancel(documentId: string): Promise<void> {
       const job = await queue.getJob(documentId);
@@ -122,6 +134,8 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
 }
 
 export type IngestQueue = ReturnType<typeof createIngestQueue>;
+
+export type JobState = { state: 'live' } | { state: 'none' } | { state: 'failed'; reason: string; failedAt: number };
 
 /** Exponential backoff from 1 s, capped, for transient failures (Ollama or Chroma away). */
 export function cappedBackoff(maxDelayMs: number) {

@@ -1,31 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
+import { killWorker, startWorkerProcess, type WorkerProcess } from '../../test/support/worker-process.ts';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
 const PAGE = (n: number) => Array.from({ length: 30 }, (_, i) => `Page ${n} line ${i} on glacier mass balance and firn density.`).join(' ');
-
-/** A worker in its own process, sharing the stack's data dir, Redis prefix and Chroma prefix. */
-function startWorker(env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, ...env, ROLES: 'worker', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b));
-  child.stderr!.on('data', (b: Buffer) => (out += b));
-  return Object.assign(child, { output: () => out });
-}
 
 describe('a worker killed in the middle of a job', () => {
   let stack: TestStack;
   let emulator: OllamaEmulator;
-  const workers: ChildProcess[] = [];
+  const workers: WorkerProcess[] = [];
 
   before(async () => {
     emulator = await startOllamaEmulator();
@@ -35,14 +20,14 @@ describe('a worker killed in the middle of a job', () => {
     });
   });
   after(async () => {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    for (const w of workers) await killWorker(w);
     await stack.close();
     await emulator.close();
   });
 
   it('finishes the document after a restart, with no duplicate chunks', async () => {
     emulator.faults.latencyMs = 120;
-    const first = startWorker(stack.env);
+    const first = startWorkerProcess(stack.env);
     workers.push(first);
     const bytes = await makePdf(Array.from({ length: 8 }, (_, i) => PAGE(i + 1)));
     const id = (await upload(stack, [{ name: 'glacier.pdf', bytes }])).body.documents![0]!.id;
@@ -56,13 +41,12 @@ describe('a worker killed in the middle of a job', () => {
       assert.ok(Date.now() < deadline, `worker never got going: ${first.output().slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await killWorker(first);
     const partial = await stack.services.vectors.countForDocument(id);
     assert.ok(partial > 0, 'some vectors were written before the kill');
 
     emulator.faults.latencyMs = 0;
-    const second = startWorker(stack.env);
+    const second = startWorkerProcess(stack.env);
     workers.push(second);
     const ready = await stack.waitForStatus(id, ['ready', 'failed'], 60_000).catch((err: Error) => {
       throw new Error(`${err.message}\nworker output:\n${second.output().slice(-3000)}`);
@@ -74,7 +58,7 @@ describe('a worker killed in the middle of a job', () => {
     assert.equal(stack.services.chunks.ftsCountForDocument(id), ready.chunkCount);
 
     second.kill('SIGTERM');
-    const code = await new Promise((r) => second.once('exit', (c) => r(c)));
+    const code = await second.exited();
     assert.equal(code, 0, 'SIGTERM drains and exits cleanly');
   });
 });

@@ -10,6 +10,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/ev
 import type { DocumentEventBus } from '../documents/document-events.ts';
 import { presentDocument } from '../documents/documents.presenter.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
+import { failedOutsideProcessor } from '../ingest/failure.ts';
 import { INGEST_QUEUE, progressSchema, queuePrefix } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
 import { socketGuard } from './socket-guard.ts';
@@ -111,13 +112,24 @@ export async function startGateway(deps: {
     if (row.status === 'failed') room.emit('document.failed', presentDocument(row));
     else if (row.status === 'queued') room.emit('document.queued', presentDocument(row));
   };
-  events.on('failed', relayState);
+  // A job BullMQ failed on its own is recorded by a worker just after this event: wait for it.
+  const relayFailure = async ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+    for (let waited = 0; failedOutsideProcessor(failedReason) && waited < 10_000 && !closed; waited += 200) {
+      const status = documents.get(jobId)?.status;
+      if (status !== 'queued' && status !== 'processing') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!closed) relayState({ jobId });
+  };
+  let closed = false;
+  events.on('failed', (event) => void relayFailure(event).catch((err: unknown) => logger.warn({ err, jobId: event.jobId }, 'could not relay a failed job')));
   events.on('delayed', relayState);
   await events.waitUntilReady();
 
   return {
     io,
     async close() {
+      closed = true;
       await events.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // The adapter unsubscribes after io.close returns; QUIT runs after its pending commands.

@@ -3,6 +3,11 @@ import { htmlToText } from './html-to-text.ts';
 import { normalizeText } from './normalize-text.ts';
 import { removePageFurniture } from './page-furniture.ts';
 import { readUtf8 } from './parse-text.ts';
+import { checkZip } from './zip-check.ts';
+
+/** Parts a Word document may hold, and how much one part may expand (XML rarely passes 20x). */
+const DOCX_MAX_ENTRIES = 10_000;
+const DOCX_MAX_RATIO = 300;
 
 /** Pages handed to the caller at a time. */
 const PAGE_BATCH = 50;
@@ -10,13 +15,15 @@ const PAGE_BATCH = 50;
 /**
  * Extracts and normalises the text of one file, in this thread. `onPages` receives the pages
  * in order, possibly in several batches; the return value is the page count (null when the
- * format has no pages). parseFile runs this inside a worker thread: call it directly only
- * from tests or tools.
+ * format has no pages). Archives (DOCX) are checked against `maxExpandedBytes` before they are
+ * inflated. parseFile runs this inside a capped child process: call it directly only from tests
+ * or tools.
  */
 export async function extractDocument(
   filePath: string,
   kind: DocumentKind,
   onPages: (pages: ParsedPage[]) => void,
+  limits: { maxExpandedBytes: number },
 ): Promise<number | null> {
   // Parsers are loaded on demand: a worker reading a text file never loads pdf.js or mammoth.
   switch (kind) {
@@ -34,6 +41,7 @@ export async function extractDocument(
       return count;
     }
     case 'docx': {
+      await checkZip(filePath, { maxExpandedBytes: limits.maxExpandedBytes, maxEntries: DOCX_MAX_ENTRIES, maxRatio: DOCX_MAX_RATIO }, 'the Word document');
       const { extractDocxText } = await import('./parse-docx.ts');
       onPages([{ page: null, text: normalizeText(await extractDocxText(filePath)) }]);
       return null;

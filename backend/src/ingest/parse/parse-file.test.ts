@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import {
   debianFile,
@@ -12,12 +14,15 @@ import {
   writeTemp,
 } from '../../../test/support/fixtures.ts';
 import { PermanentIngestError } from '../ingest.errors.ts';
+import { writeDocxBomb, writePdfBomb } from '../../../test/support/bombs.ts';
+import { peakResidentBytes, watchDescendants } from '../../../test/support/process-memory.ts';
 import { parseFile } from './parse-file.ts';
 import type { PermanentReason } from '../ingest.errors.ts';
 
 const LIMITS = { timeoutMs: 60_000, maxMemoryMb: 256 };
-// A real 100-page manual; read through debianFile so its absence names the package to install.
+// Real manuals; read through debianFile so their absence names the package to install.
 const rIntro = () => debianFile('/usr/share/R/doc/manual/R-intro.pdf', 'r-doc-pdf');
+const refman = () => debianFile('/usr/share/R/doc/manual/refman.pdf', 'r-doc-pdf');
 const LONG_PAGE = Array.from({ length: 25 }, (_, i) => `Sentence ${i} describes the sluice gate and its winch.`).join(' ');
 
 function failsWith(reason: PermanentReason, pattern?: RegExp) {
@@ -27,6 +32,38 @@ function failsWith(reason: PermanentReason, pattern?: RegExp) {
     if (pattern) assert.match(error.message, pattern);
     return true;
   };
+}
+
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const commandOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+// A process that ended but was not reaped yet (a zombie) is not running.
+const isRunning = (pid: number): boolean => {
+  try {
+    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+async function waitForValue<T>(read: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('parseFile', () => {
@@ -81,7 +118,7 @@ describe('parseFile', () => {
   });
 
   it('stops a parse that needs more memory than allowed and reports parse_memory', async () => {
-    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 60_000, maxMemoryMb: 16 }), failsWith('parse_memory', /16 MB/));
+    await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 60_000, maxMemoryMb: 64 }), failsWith('parse_memory', /more than 64 MB/));
   });
 
   it('stops when its signal is aborted', async () => {
@@ -134,7 +171,82 @@ describe('parseFile', () => {
     await assert.rejects(parseFile(file, 'txt', LIMITS), failsWith('no_text'));
   });
 
-  it('rejects nonsensical limits before starting a worker', async () => {
+  it('ends its parser process when the process that started it is killed', async () => {
+    const script = `import { parseFile } from ${JSON.stringify(new URL('./parse-file.ts', import.meta.url).href)};
+      await parseFile(${JSON.stringify(refman())}, 'pdf', { timeoutMs: 600000, maxMemoryMb: 1024 });`;
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    const parser = await waitForValue(() => childrenOf(owner.pid!).find((pid) => commandOf(pid).includes('parse.child')), 'the parser process to start');
+    owner.kill('SIGKILL');
+    // refman.pdf takes 15 s or more to parse, longer on a busy machine: ending well before that
+    // means the orphan stopped itself rather than finished.
+    await waitForValue(() => (isRunning(parser) ? undefined : true), 'the orphaned parser to end', 10_000);
+  });
+
+  it('rejects nonsensical limits before starting a parser', async () => {
     await assert.rejects(parseFile(rIntro(), 'pdf', { timeoutMs: 0, maxMemoryMb: 256 }), RangeError);
+  });
+
+  describe('decompression bombs, with a 200 MB cap', () => {
+    const CAP = { timeoutMs: 240_000, maxMemoryMb: 200 };
+    const MB = 1024 * 1024;
+    const GB_AND_MORE = 1200 * MB;
+
+    // Parses under the cap and reports the parser process's peak (sampled) and this process's growth.
+    async function parseMeasured(file: string, kind: 'pdf' | 'docx') {
+      const before = peakResidentBytes('self');
+      const parsers = watchDescendants(process.pid, 'parse.child');
+      const result = await parseFile(file, kind, CAP).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      parsers.stop();
+      return { error: result, parserPeakMb: parsers.peak() / MB, ownGrowthMb: (peakResidentBytes('self') - before) / MB, parsers: parsers.seen() };
+    }
+
+    it('kills the parser of a PDF that inflates to 1.2 GB near the cap, and fails it as parse_memory', async () => {
+      const file = await writeTemp('bomb.pdf', '');
+      await writePdfBomb(file, GB_AND_MORE);
+      const run = await parseMeasured(file, 'pdf');
+      failsWith('parse_memory', /the file expands to more than 200 MB/)(run.error);
+      assert.ok(run.parsers >= 1, 'the parser ran in a process of its own');
+      assert.ok(run.parserPeakMb < 200 + 150, `parser peaked at ${run.parserPeakMb} MB`);
+      assert.ok(run.ownGrowthMb < 100, `this process grew by ${run.ownGrowthMb} MB while the parser inflated the file`);
+    });
+
+    it('refuses a DOCX whose document.xml inflates to 1.2 GB before inflating it', async () => {
+      const file = await writeTemp('bomb.docx', '');
+      await writeDocxBomb(file, GB_AND_MORE);
+      const run = await parseMeasured(file, 'docx');
+      failsWith('too_large', /the Word document expands to more than 200 MB/)(run.error);
+      assert.ok(run.parserPeakMb < 200, `parser peaked at ${run.parserPeakMb} MB`);
+      assert.ok(run.ownGrowthMb < 100, `this process grew by ${run.ownGrowthMb} MB`);
+    });
+
+    it('refuses a DOCX whose headers understate what it inflates to, by counting as it inflates', async () => {
+      const file = await writeTemp('liar.docx', '');
+      await writeDocxBomb(file, GB_AND_MORE, { declaredBytes: 4096 });
+      const run = await parseMeasured(file, 'docx');
+      failsWith('too_large', /expands to more than 200 MB \(reached while inflating word\/document\.xml\)/)(run.error);
+      assert.ok(run.parserPeakMb < 200, `parser peaked at ${run.parserPeakMb} MB`);
+    });
+
+    it('refuses a DOCX part that expands far more than any text does', async () => {
+      const file = await writeTemp('dense.docx', '');
+      await writeDocxBomb(file, 20 * MB, { level: 9 });
+      await assert.rejects(parseFile(file, 'docx', CAP), failsWith('too_large', /word\/document\.xml expands more than 300 times/));
+    });
+
+    it('refuses a DOCX with more parts than a document has', async () => {
+      const file = await writeTemp('parts.docx', '');
+      await writeDocxBomb(file, 0, { extraParts: 10_001 });
+      await assert.rejects(parseFile(file, 'docx', CAP), failsWith('too_large', /holds 10004 parts, more than the 10000 allowed/));
+    });
+
+    it('still reads an ordinary DOCX under the same checks', async () => {
+      const file = await writeTemp('fine.docx', '');
+      await writeDocxBomb(file, MB);
+      const doc = await parseFile(file, 'docx', CAP);
+      assert.equal(doc.pages[0]!.text, 'A small file that expands enormously.');
+    });
   });
 });

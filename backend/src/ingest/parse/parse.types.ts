@@ -31,7 +31,7 @@ export interface Chunk {
 export interface ParseLimits {
   /** Wall-clock cap for parsing one file. */
   timeoutMs: number;
-  /** Heap cap for the isolated parser. */
+  /** Cap of the parser process's whole resident memory, in MB; archives may not expand past it either. */
   maxMemoryMb: number;
 }
 
