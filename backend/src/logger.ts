@@ -1,17 +1,33 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino from 'pino';
 import type { Config } from './config.ts';
 
 export type Logger = pino.Logger;
-export type LogScope = 'app' | 'http' | 'ingest' | 'retrieval' | 'llm' | 'socket' | 'chroma' | 'db' | 'backup';
+export type LogScope = 'app' | 'http' | 'documents' | 'ingest' | 'llm' | 'socket' | 'chroma' | 'backup';
+
+/** What every line logged while handling one request or one job carries. */
+export interface LogContext {
+  requestId?: string;
+  jobId?: string;
+}
+
+const logContext = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` (and everything it starts) so that each line it logs carries `context`. */
+export function withLogContext<T>(context: LogContext, fn: () => T): T {
+  return logContext.run(context, fn);
+}
 
 /**
- * One structured logger for the process; scopes come from `logger.child({ scope })`. Command-line
- * tools log to standard error (fd 2) and keep standard output for their result.
+ * One structured logger for the process; scopes come from `logger.child({ scope })`, and the
+ * id of the request or job being handled from the async context (`withLogContext`).
  */
-export function createLogger(config: Pick<Config, 'log'>, fd: 1 | 2 = 1): Logger {
-  const options: pino.LoggerOptions = {
+export function createLogger(config: Pick<Config, 'log'>, destination?: pino.DestinationStream): Logger {
+  return pino({
     level: config.log.level,
     base: { pid: process.pid },
+    // A copy: pino merges the line's own fields into what the mixin returns.
+    mixin: () => ({ ...logContext.getStore() }),
     redact: {
       paths: [
         'req.headers.authorization',
@@ -32,8 +48,7 @@ export function createLogger(config: Pick<Config, 'log'>, fd: 1 | 2 = 1): Logger
       ],
       censor: '[redacted]',
     },
-  };
-  return fd === 1 ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
+  }, destination);
 }
 
 export function scoped(logger: Logger, scope: LogScope, bindings: Record<string, unknown> = {}): Logger {

@@ -18,7 +18,7 @@ import { createDocumentsRepository } from './documents/documents.repository.ts';
 import { createDocumentsService } from './documents/documents.service.ts';
 import { createFileStore } from './documents/file-store.ts';
 import { createHealthService } from './health/health.service.ts';
-import { createEmbedder } from './ingest/embedder.ts';
+import { createEmbedder } from './embedding/embedder.ts';
 import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
@@ -71,7 +71,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     files,
     queue,
     events: bus,
-    logger: scoped(logger, 'http'),
+    logger: scoped(logger, 'documents'),
   });
   const chat = createChatService({
     config,

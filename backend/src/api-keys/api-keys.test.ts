@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hashToken } from '../auth/auth.tokens.ts';
-import { startSecurityTestApp, type SecurityTestApp } from '../auth/testing.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('API keys', () => {
   let t: SecurityTestApp;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AuditEntryDto, Page } from '../contracts/admin.ts';
-import { startSecurityTestApp, type SecurityTestApp } from '../auth/testing.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('audit log', () => {
   let t: SecurityTestApp;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { refreshCookieOf, startSecurityTestApp, type SecurityTestApp } from './testing.ts';
+import { refreshCookieOf, startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('restoring the session on page load', () => {
   let t: SecurityTestApp;

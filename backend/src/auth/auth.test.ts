@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { hashToken, loadOrCreateSecret } from './auth.tokens.ts';
-import { refreshCookieOf, startSecurityTestApp, type SecurityTestApp } from './testing.ts';
+import { refreshCookieOf, startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('sign-in, sessions and access tokens over HTTP', () => {
   let t: SecurityTestApp;

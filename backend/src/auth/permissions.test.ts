@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ApiKeyScope, UserRole } from '../contracts/auth.ts';
-import { PERMISSIONS, permissionsFor, type Permission } from './permissions.ts';
-import { probePath, startSecurityTestApp, type SecurityTestApp } from './testing.ts';
+import { PERMISSIONS, type Permission } from '../contracts/auth.ts';
+import { permissionsFor } from './permissions.ts';
+import { probePath, startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 // Who may do what: the table the product promises.
 const ROLE_MATRIX: Record<UserRole, Permission[]> = {

@@ -1,10 +1,7 @@
 import type { RequestHandler } from 'express';
-import type { ApiKeyScope, UserRole } from '../contracts/auth.ts';
+import type { ApiKeyScope, Permission, UserRole } from '../contracts/auth.ts';
 import { ForbiddenError } from '../http/errors.ts';
 import { principalOf, type Principal } from './principal.ts';
-
-export const PERMISSIONS = ['documents:read', 'documents:write', 'documents:delete', 'chat', 'admin'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * What each role may do. Viewers read documents so that the citations in their answers open;

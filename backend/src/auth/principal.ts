@@ -1,7 +1,6 @@
 import type { Request } from 'express';
-import type { ApiKeyScope, UserRole } from '../contracts/auth.ts';
+import type { ApiKeyScope, Permission, UserRole } from '../contracts/auth.ts';
 import { UnauthorizedError } from '../http/errors.ts';
-import type { Permission } from './permissions.ts';
 
 /** Who is calling: a signed-in user, or a program with one of a user's API keys. */
 export interface Principal {

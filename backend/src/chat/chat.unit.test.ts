@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { RetrievedChunk } from '../retrieval/retrieval.service.ts';
 import { extractCitations, presentSources } from './citations.ts';
 import { createImageFilter, neutraliseRemoteImages } from './answer-text.ts';
-import { buildPrompt, SYSTEM_PROMPT } from './prompt.ts';
+import { SYSTEM_PROMPT } from '../settings/system-prompt.ts';
+import { buildPrompt } from './prompt.ts';
 
 const chunk = (n: number, text: string, page: number | null = n): RetrievedChunk => ({
   chunkId: `doc${n}:0`,

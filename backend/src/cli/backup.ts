@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { createBackup } from '../backup/backup.service.ts';
 import { recordLastSuccess } from '../backup/last-success.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
@@ -73,7 +74,8 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
     return 2;
   }
 
-  const logger = createLogger(config, 2);
+  // Logs go to standard error; standard output carries the result lines the scripts read.
+  const logger = createLogger(config, pino.destination({ fd: 2, sync: true }));
   // The running product's local Chroma when CHROMA_URL is not set (the one-command start).
   const chromaUrl = config.chroma.url ?? `http://127.0.0.1:${config.chroma.localPort}`;
   const services = createServices({ ...config, chroma: { ...config.chroma, url: chromaUrl } }, logger);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { BackupRefusedError, restoreBackup, verifyBackup } from '../backup/restore.service.ts';
 import { startLocalChroma, type LocalChroma } from '../clients/chroma-local.ts';
 import { createChromaStore } from '../clients/chroma.ts';
@@ -52,7 +53,8 @@ export async function runRestoreCli(argv: string[], out: NodeJS.WritableStream, 
     err.write(`${e.message}\n`);
     return 2;
   }
-  const logger = createLogger(config, 2);
+  // Logs go to standard error; standard output carries the result lines the scripts read.
+  const logger = createLogger(config, pino.destination({ fd: 2, sync: true }));
 
   let manifest;
   try {

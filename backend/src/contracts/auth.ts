@@ -7,6 +7,10 @@ export type UserRole = (typeof ROLES)[number];
 export const API_KEY_SCOPES = ['query', 'ingest', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/** What a caller may do; a role grants some, an API key's scopes narrow them (`auth/permissions.ts`). */
+export const PERMISSIONS = ['documents:read', 'documents:write', 'documents:delete', 'chat', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
 const email = z.string().trim().toLowerCase().email().max(254);
 export const passwordSchema = z.string().min(12, 'password must have at least 12 characters').max(256);
 

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { ChromaError } from '../clients/chroma.ts';
 import { OllamaError } from '../clients/ollama.ts';
-import { InvalidEmbeddingError } from '../ingest/embedder.ts';
+import { InvalidEmbeddingError } from '../embedding/embedder.ts';
 import { BadGatewayError, ClientClosedRequestError, HttpError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from './errors.ts';
 
 /** Turns any thrown error into `{ error: { code, message } }` with the right status; unknown ones into a bare 500. */

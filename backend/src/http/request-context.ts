@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Logger } from '../logger.ts';
+import { withLogContext, type Logger } from '../logger.ts';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Gives every request an id (the caller's if it is safe, else a new one), echoes it, and logs the outcome. */
+/**
+ * Gives every request an id (the caller's if it is safe, else a new one), echoes it, logs the
+ * outcome, and runs the rest of the request in a log context, so every line it logs carries the id.
+ */
 export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -17,6 +20,6 @@ export function requestContext(logger: Logger): RequestHandler {
     res.on('finish', () => {
       logger.info({ requestId: id, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
     });
-    next();
+    withLogContext({ requestId: id }, next);
   };
 }

@@ -8,7 +8,7 @@ import { startApiProcess, type ApiProcess } from '../../test/support/api-process
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
 import { testEnv } from '../../test/support/stack.ts';
-import { BOUNDARY, filePart, multipartBody } from '../security/raw-http.ts';
+import { BOUNDARY, filePart, multipartBody } from '../../test/support/raw-http.ts';
 
 const ADMIN = { email: 'slow-clients@example.org', password: 'bootstrap password 4Rt8' };
 

@@ -1,6 +1,6 @@
 import { ChromaError, DimensionMismatchError } from '../clients/chroma.ts';
 import { OllamaError } from '../clients/ollama.ts';
-import { InvalidEmbeddingError } from './embedder.ts';
+import { InvalidEmbeddingError } from '../embedding/embedder.ts';
 import { PermanentIngestError, TransientIngestError } from './ingest.errors.ts';
 
 export type IngestFailure =

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.ts';
 import { chunkDocumentYielding } from './chunk/chunk-text.ts';
-import type { Embedder } from './embedder.ts';
+import type { Embedder } from '../embedding/embedder.ts';
 import { PermanentIngestError } from './ingest.errors.ts';
 import { JOBS, type IngestProgress, type JobData } from './jobs.ts';
 import { parseFile } from './parse/parse-file.ts';
@@ -37,7 +37,7 @@ export function createIngestProcessor(deps: IngestDeps) {
 
   return async function ingest(job: Job<JobData<'ingest'>>): Promise<void> {
     const { documentId } = JOBS.ingest.parse(job.data);
-    const log = deps.logger.child({ jobId: job.id, documentId });
+    const log = deps.logger.child({ documentId });
     const doc = documents.get(documentId);
     if (!doc) {
       log.info('document was deleted before ingestion; nothing to do');

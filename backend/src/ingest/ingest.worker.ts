@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
-import type { Logger } from '../logger.ts';
+import { withLogContext, type Logger } from '../logger.ts';
 import type { FailDocument } from './fail-document.ts';
 import { classifyIngestError, describeJobFailure } from './failure.ts';
 import { cappedBackoff, INGEST_QUEUE, queuePrefix, type JobData } from './jobs.ts';
@@ -22,13 +22,15 @@ export function startIngestWorker(deps: {
   const { config, documents, logger } = deps;
   const worker = new Worker<JobData<'ingest'>, void>(
     INGEST_QUEUE,
-    async (job) => {
-      try {
-        await deps.process(job);
-      } catch (err) {
-        throw await recordFailure(job, err);
-      }
-    },
+    (job) =>
+      // Every line logged while the job runs (parser, embedder, stores) carries its id.
+      withLogContext({ jobId: String(job.id) }, async () => {
+        try {
+          await deps.process(job);
+        } catch (err) {
+          throw await recordFailure(job, err);
+        }
+      }),
     {
       connection: deps.connection,
       prefix: queuePrefix(config),
@@ -65,7 +67,7 @@ export function startIngestWorker(deps: {
   async function recordFailure(job: Job<JobData<'ingest'>>, err: unknown): Promise<Error> {
     const { documentId } = job.data;
     const failure = classifyIngestError(err);
-    const log = logger.child({ jobId: job.id, documentId });
+    const log = logger.child({ documentId });
     if (failure.permanent) {
       log.warn({ code: failure.code, reason: failure.message }, 'ingestion failed permanently');
       await deps.fail(documentId, { code: failure.code, message: failure.message, retryable: false });

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Principal } from '../auth/principal.ts';
-import { startSecurityTestApp, type SecurityTestApp } from '../auth/testing.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 import { createRedis } from '../clients/redis.ts';
 import { loadConfig } from '../config.ts';
 import { ServiceUnavailableError, TooManyRequestsError } from '../http/errors.ts';

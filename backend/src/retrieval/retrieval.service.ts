@@ -1,6 +1,6 @@
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Config } from '../config.ts';
-import type { Embedder } from '../ingest/embedder.ts';
+import type { Embedder } from '../embedding/embedder.ts';
 import type { SettingsStore } from '../settings/settings.store.ts';
 import type { ChunkRow, ChunksRepository } from './chunks.repository.ts';
 import { fuseTopK, normalise, type FusionMethod, type RankedList } from './fusion.ts';

@@ -9,7 +9,7 @@ import type { DocumentDto, DocumentListDto } from '../contracts/documents.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.ts';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { readSse, startStack, upload, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, plantDocument, type StackGuard } from './invariants.ts';
+import { guardStack, plantDocument, type StackGuard } from '../../test/support/invariants.ts';
 
 // Planted in B's members-only collection; its only answer. A must never see any of it.
 const CANARY = 'The launch code for Operation Bluefinch is amber-kestrel-4471.';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { HOSTILE_NAMES } from './hostile-names.ts';
+import { HOSTILE_NAMES } from '../../test/support/hostile-names.ts';
 
 const DOC = path.resolve(import.meta.dirname, '../../../docs/security.md');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { readSse, startStack, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
 
 const INTERNAL = { code: 'internal', message: 'something went wrong on our side; the error has been logged' };
 // What an unexpected error carries that a client must never see.

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { io as connect } from 'socket.io-client';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
-import { rawRequest } from './raw-http.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
+import { rawRequest } from '../../test/support/raw-http.ts';
 
 const ALLOWED = 'https://rag.example.org';
 const DISALLOWED = ['https://evil.example', 'null', 'https://rag.example.org.evil.example', 'http://rag.example.org', 'https://rag.example.org:8443'];

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MACHINE_TEMP_DIR } from '../../test/support/own-temp-dir.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
 
 describe('the security invariants', () => {
   let stack: TestStack;

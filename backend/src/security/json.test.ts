@@ -3,7 +3,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Page } from '../contracts/admin.ts';
 import type { UserDto } from '../contracts/auth.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 const POLLUTION_PROBES = ['role', 'a', 'b', 'x', 'isAdmin', 'polluted'];

@@ -3,7 +3,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
 
 interface Answer {
   status: number;

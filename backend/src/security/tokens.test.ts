@@ -6,7 +6,7 @@ import { io as connect } from 'socket.io-client';
 import type { AuditEntryDto, Page } from '../contracts/admin.ts';
 import type { SessionDto } from '../contracts/auth.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
 
 const SECRET = randomBytes(48).toString('base64url');
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

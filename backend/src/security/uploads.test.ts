@@ -4,9 +4,9 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { DocumentDto } from '../contracts/documents.ts';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startStack, upload, type TestStack } from '../../test/support/stack.ts';
-import { HOSTILE_NAMES } from './hostile-names.ts';
-import { guardStack, type StackGuard } from './invariants.ts';
-import { BOUNDARY, chunked, filePart, httpRequest, multipartBody, rawRequest, type RawPart } from './raw-http.ts';
+import { HOSTILE_NAMES } from '../../test/support/hostile-names.ts';
+import { guardStack, type StackGuard } from '../../test/support/invariants.ts';
+import { BOUNDARY, chunked, filePart, httpRequest, multipartBody, rawRequest, type RawPart } from '../../test/support/raw-http.ts';
 
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(120, 0x90)]);
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');

@@ -1,6 +1,6 @@
 import type { Db } from '../clients/db.ts';
 import { nowIso } from '../clients/db.ts';
-import { SYSTEM_PROMPT } from '../chat/prompt.ts';
+import { SYSTEM_PROMPT } from './system-prompt.ts';
 import { NEEDED_CAPABILITY, sameModel } from '../clients/ollama.ts';
 import type { Config } from '../config.ts';
 import { settingsSchema, updateSettingsRequestSchema, type SettingsDto } from '../contracts/admin.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SYSTEM_PROMPT } from '../chat/prompt.ts';
-import { startSecurityTestApp, type SecurityTestApp } from '../auth/testing.ts';
+import { SYSTEM_PROMPT } from './system-prompt.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('settings', () => {
   let t: SecurityTestApp;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { UserDto } from '../contracts/auth.ts';
-import { startSecurityTestApp, type SecurityTestApp } from '../auth/testing.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../test/support/security-app.ts';
 
 describe('admin users API', () => {
   let t: SecurityTestApp;

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { DocumentDto } from '../../src/contracts/documents.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contracts/events.ts';
 import type { SessionDto, UserRole } from '../../src/contracts/auth.ts';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.ts';
 import { start } from '../../src/main.ts';
 import type { Services } from '../../src/services.ts';
@@ -68,11 +69,11 @@ export type TestStack = Awaited<ReturnType<typeof startStack>>;
  * The real app (api and worker, or one of them) on real Redis and Chroma, with the Ollama
  * emulator at the HTTP boundary. `close()` removes every key, collection and file it made.
  */
-export async function startStack(options: { env?: Record<string, string>; emulator?: OllamaEmulator } = {}) {
+export async function startStack(options: { env?: Record<string, string>; emulator?: OllamaEmulator; logTo?: DestinationStream } = {}) {
   const emulator = options.emulator ?? (await startOllamaEmulator());
   const env = await testEnv(emulator, options.env);
   const config: Config = loadConfig(env);
-  const app = await start(config, createLogger(config)).catch(async (err: unknown) => {
+  const app = await start(config, createLogger(config, options.logTo)).catch(async (err: unknown) => {
     if (!options.emulator) await emulator.close();
     throw err;
   });

@@ -1,16 +1,24 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  ForbiddenError, NetworkError, NotFoundError, RateLimitedError, ServiceUnavailableError, UnauthorizedError, ValidationError, api,
+  ForbiddenError, NetworkError, NotFoundError, RateLimitedError, ServiceUnavailableError, UnauthorizedError, ValidationError, createApiClient,
 } from './client.ts';
-import { session, setSessionForTest } from './session.ts';
+import { createSessionStore, type SessionStore } from './session.ts';
 import { json, mockFetch } from '../test/fetchMock.ts';
 
 const user = { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'editor' as const, disabled: false, createdAt: '', lastLoginAt: null };
-const signedIn = () => setSessionForTest({ status: 'signedIn', user, accessToken: 'old-token' });
+// Each test gets a store and a client of its own; `signedIn()` starts it signed in.
+let session: SessionStore;
+let api: ReturnType<typeof createApiClient>['api'];
+const useStore = (store: SessionStore) => {
+  session = store;
+  api = createApiClient(store).api;
+};
+const signedIn = () => useStore(createSessionStore({ status: 'signedIn', user, accessToken: 'old-token' }));
 
+beforeEach(() => useStore(createSessionStore()));
 afterEach(() => {
   vi.unstubAllGlobals();
-  setSessionForTest({ status: 'loading' });
+  session.expire();
 });
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { UnauthorizedError } from './errors.ts';
 import { apiUrl, readBody, send } from './http.ts';
-import { expireSession, refreshSession, session } from './session.ts';
+import { session, type SessionStore } from './session.ts';
 
 export * from './errors.ts';
 
@@ -28,41 +28,48 @@ function buildInit(options: RequestOptions, token: string | null): RequestInit {
 }
 
 /**
- * The one way to call the API: adds the access token, and on a 401 refreshes once with the
- * cookie and retries; a second 401 ends the session (the app asks to sign in again in place).
- * Any other failure is thrown as the typed error for its status.
+ * The API client of one session store. Its `apiFetch` is the one way to call the API: adds the
+ * access token, and on a 401 refreshes once with the cookie and retries; a second 401 ends the
+ * session (the app asks to sign in again in place). Any other failure is thrown as the typed
+ * error for its status.
  */
-export async function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
-  const url = apiUrl(path, options.query);
-  const token = session.token();
-  try {
-    return await send(url, buildInit(options, token));
-  } catch (err) {
-    if (!(err instanceof UnauthorizedError)) throw err;
-    const fresh = token ? await refreshSession() : null;
-    if (!fresh) {
-      expireSession();
-      throw err;
-    }
+export function createApiClient(store: SessionStore) {
+  async function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
+    const url = apiUrl(path, options.query);
+    const token = store.token();
     try {
-      return await send(url, buildInit(options, fresh));
-    } catch (again) {
-      if (again instanceof UnauthorizedError) expireSession();
-      throw again;
+      return await send(url, buildInit(options, token));
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError)) throw err;
+      const fresh = token ? await store.refresh() : null;
+      if (!fresh) {
+        store.expire();
+        throw err;
+      }
+      try {
+        return await send(url, buildInit(options, fresh));
+      } catch (again) {
+        if (again instanceof UnauthorizedError) store.expire();
+        throw again;
+      }
     }
   }
+
+  /** `apiFetch` and parse the JSON answer. */
+  async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const res = await apiFetch(path, options);
+    return (await readBody(res)) as T;
+  }
+
+  const api = {
+    get: <T>(path: string, query?: Query, signal?: AbortSignal) => apiJson<T>(path, { query, signal }),
+    post: <T>(path: string, body?: unknown) => apiJson<T>(path, { method: 'POST', body }),
+    put: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PUT', body }),
+    patch: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PATCH', body }),
+    delete: <T = null>(path: string) => apiJson<T>(path, { method: 'DELETE' }),
+  };
+  return { apiFetch, apiJson, api };
 }
 
-/** `apiFetch` and parse the JSON answer. */
-export async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const res = await apiFetch(path, options);
-  return (await readBody(res)) as T;
-}
-
-export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => apiJson<T>(path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => apiJson<T>(path, { method: 'POST', body }),
-  put: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PUT', body }),
-  patch: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PATCH', body }),
-  delete: <T = null>(path: string) => apiJson<T>(path, { method: 'DELETE' }),
-};
+/** The app's client, on the app's session. */
+export const { apiFetch, apiJson, api } = createApiClient(session);

@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from '../../app/queryClient.ts';
-import { setSessionForTest } from '../../api/session.ts';
+import { signIn, signOut } from '../../api/session.ts';
 import { controllableStream, json, mockFetch } from '../../test/fetchMock.ts';
 import ChatPage from './ChatPage.tsx';
 
@@ -39,11 +39,16 @@ async function ask(question: string) {
 
 const sse = () => ({ headers: { 'Content-Type': 'text/event-stream' } });
 
-beforeEach(() => {
-  setSessionForTest({ status: 'signedIn', accessToken: 'token', user: { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'viewer', disabled: false, createdAt: '', lastLoginAt: null } });
+beforeEach(async () => {
+  const user = { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'viewer' as const, disabled: false, createdAt: '', lastLoginAt: null };
+  mockFetch({ 'POST /api/v1/auth/login': () => json({ accessToken: 'token', expiresIn: 900, user }) });
+  await signIn(user.email, 'password');
   window.history.replaceState(null, '', '/chat');
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(async () => {
+  await signOut();
+  vi.unstubAllGlobals();
+});
 
 describe('streamed answer in the chat', () => {
   it('shows the answer growing as tokens arrive, then citation chips that open the source panel', async () => {

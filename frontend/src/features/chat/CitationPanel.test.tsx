@@ -45,8 +45,10 @@ describe('citation panel', () => {
 
 describe('opening the original file', () => {
   it('asks for a signed link with the access token and opens it in a new tab at the page', async () => {
-    const { setSessionForTest } = await import('../../api/session.ts');
-    setSessionForTest({ status: 'signedIn', accessToken: 'secret-token', user: { id: 'u', email: 'a@b.c', name: 'A', role: 'viewer', disabled: false, createdAt: '', lastLoginAt: null } });
+    const { signIn, signOut } = await import('../../api/session.ts');
+    const user = { id: 'u', email: 'a@b.c', name: 'A', role: 'viewer' as const, disabled: false, createdAt: '', lastLoginAt: null };
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ accessToken: 'secret-token', expiresIn: 900, user }), { status: 200, headers: { 'Content-Type': 'application/json' } })));
+    await signIn(user.email, 'password');
     const tab = { opener: {}, location: { href: '' }, close: vi.fn() };
     vi.spyOn(window, 'open').mockReturnValue(tab as unknown as Window);
     const link = '/api/v1/documents/doc-1/file/volcanoes.pdf?expires=1&signature=abc';
@@ -62,6 +64,7 @@ describe('opening the original file', () => {
     expect(init.method).toBe('POST');
     expect(new Headers(init.headers).get('authorization')).toBe('Bearer secret-token');
     expect(tab.opener).toBeNull();
+    await signOut();
     vi.unstubAllGlobals();
   });
 });

@@ -12,10 +12,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { DocumentDto } from '../contracts/documents.ts';
-import { makePdf } from '../../test/support/fixtures.ts';
-import { useOwnTempDir } from '../../test/support/own-temp-dir.ts';
-import { upload, type TestStack } from '../../test/support/stack.ts';
+import type { DocumentDto } from '../../src/contracts/documents.ts';
+import { makePdf } from './fixtures.ts';
+import { useOwnTempDir } from './own-temp-dir.ts';
+import { upload, type TestStack } from './stack.ts';
 
 const BACKEND_DIR = path.resolve(import.meta.dirname, '../..');
 const REPO_DIR = path.dirname(BACKEND_DIR);
