@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the start and test scripts: Node 24 on PATH, dependencies installed, Redis reachable.
 # Sourced, not run.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,5 +44,5 @@ ensure_redis() {
 prepare() {
   use_node24
   install_deps
-  cd "$root"
+  cd "$root" || return
 }

@@ -2,6 +2,7 @@
 # Runs every check: type-check, lint, then the test suites against a real Redis and a real Chroma
 # (started here for the run), with the Ollama emulator standing in for Ollama.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 prepare
 ensure_redis

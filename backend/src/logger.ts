@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Config } from './config.ts';
 
 export type Logger = pino.Logger;
-export type LogScope = 'app' | 'http' | 'documents' | 'ingest' | 'llm' | 'socket' | 'chroma';
+export type LogScope = 'app' | 'http' | 'documents' | 'ingest' | 'llm' | 'socket' | 'chroma' | 'backup';
 
 /** What every line logged while handling one request or one job carries. */
 export interface LogContext {

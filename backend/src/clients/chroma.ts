@@ -47,8 +47,20 @@ export interface VectorStore {
   /** Removes a document's vectors from chunk index `fromIndex` on (left by an earlier, longer run). */
   deleteDocumentFrom(documentId: string, fromIndex: number): Promise<void>;
   countForDocument(documentId: string): Promise<number>;
-  /** Drops every Chroma collection this deployment owns (tests and full re-index only). */
+  /** Drops every Chroma collection this deployment owns (tests, full re-index and restore only). */
   dropAll(): Promise<void>;
+  /** Every Chroma collection this deployment owns, with what it holds (for backups). */
+  listOwned(): Promise<OwnedCollection[]>;
+  /** The vectors with these ids in one owned collection; ids it lacks are left out. */
+  getVectors(name: string, ids: string[]): Promise<ChunkVector[]>;
+}
+
+export interface OwnedCollection {
+  name: string;
+  model: string;
+  dimension: number;
+  collectionId: string;
+  count: number;
 }
 
 /**
@@ -149,6 +161,46 @@ export function createChromaStore(url: string, prefix: string): VectorStore {
       await guard(async () => {
         for (const collection of await chunkCollections()) await client.deleteCollection({ name: collection.name });
         handles.clear();
+      });
+    },
+    async listOwned() {
+      return guard(async () => {
+        const owned: OwnedCollection[] = [];
+        for (const collection of await chunkCollections()) {
+          const meta = collection.metadata ?? {};
+          owned.push({
+            name: collection.name,
+            model: String(meta.model),
+            dimension: Number(meta.dimension),
+            collectionId: String(meta.collectionId),
+            count: await collection.count(),
+          });
+        }
+        return owned;
+      });
+    },
+    async getVectors(name, ids) {
+      if (ids.length === 0) return [];
+      return guard(async () => {
+        let handle = handles.get(name);
+        if (!handle) {
+          handle = client.getCollection({ name });
+          handle.catch(() => handles.delete(name));
+          handles.set(name, handle);
+        }
+        const collection = await handle;
+        const res = await collection.get({ ids, include: ['embeddings', 'metadatas'] });
+        return res.ids.map((id, i) => {
+          const meta = res.metadatas[i] ?? {};
+          return {
+            id,
+            vector: Array.from(res.embeddings[i] ?? []),
+            documentId: String(meta.documentId),
+            collectionId: String(meta.collectionId),
+            chunkIndex: Number(meta.chunkIndex),
+            page: typeof meta.page === 'number' ? meta.page : null,
+          };
+        });
       });
     },
     async countForDocument(documentId) {

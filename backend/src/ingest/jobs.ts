@@ -1,4 +1,5 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue } from 'bullmq';
+import type { RedisConnection } from '../clients/redis.ts';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -27,7 +28,7 @@ export function queuePrefix(config: Pick<Config, 'redis'>): string {
   return `${config.redis.prefix}:bull`;
 }
 
-export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: ConnectionOptions, logger: Logger) {
+export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection, logger: Logger) {
   const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, {
     connection,
     prefix: queuePrefix(config),
@@ -45,6 +46,11 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
     lastLogged = Date.now();
     logger.warn({ err: { message: err.message } }, 'ingest queue cannot reach Redis');
   });
+
+  const pauseLeaseKey = `${queuePrefix(config)}:${INGEST_QUEUE}:backup-pause-lease`;
+  async function renewLease(leaseMs: number): Promise<void> {
+    await connection.set(pauseLeaseKey, String(process.pid), 'PX', leaseMs);
+  }
 
   return {
     queue,
@@ -93,6 +99,35 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
     },
     async depth() {
       return queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    },
+    /**
+     * Pauses ingestion for a backup: workers finish their running jobs and take no new ones, and
+     * uploads still queue. The pause holds a lease in Redis that the holder renews; a pause whose
+     * lease ran out (its backup died) is lifted by the sweep, so ingestion never stays stopped.
+     */
+    async pauseForBackup(leaseMs: number): Promise<void> {
+      await renewLease(leaseMs);
+      await queue.pause();
+    },
+    /** Keeps a backup's pause alive for another `leaseMs`. */
+    renewPause: (leaseMs: number) => renewLease(leaseMs),
+    /** Lifts a backup's pause. */
+    async resumeAfterBackup(): Promise<void> {
+      await queue.resume();
+      await connection.del(pauseLeaseKey);
+    },
+    /** Resumes a queue left paused by a backup that is gone; answers whether it did. */
+    async releaseStalePause(): Promise<boolean> {
+      if (!(await queue.isPaused())) return false;
+      if ((await connection.exists(pauseLeaseKey)) === 1) return false;
+      await queue.resume();
+      return true;
+    },
+    isPaused: () => queue.isPaused(),
+    activeCount: () => queue.getActiveCount(),
+    /** How many ingest workers are connected to this deployment's queue. */
+    async workerCount(): Promise<number> {
+      return (await queue.getWorkers()).length;
     },
     close: () => queue.close(),
   };

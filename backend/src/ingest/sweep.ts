@@ -23,6 +23,7 @@ interface SweepDeps {
 export function createIngestSweep(deps: SweepDeps) {
   const { documents, queue, logger } = deps;
   return async function sweep(): Promise<{ requeued: number; failed: number }> {
+    if (await queue.releaseStalePause()) logger.warn('resumed ingestion left paused by a backup that did not finish');
     let requeued = 0;
     let failed = 0;
     // Older than one interval, so an upload that is enqueueing right now is left alone.
