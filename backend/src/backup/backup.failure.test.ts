@@ -24,7 +24,7 @@ describe('a backup that fails never leaves ingestion stopped', { timeout: 300_00
     assert.match(result.stderr, /backup failed: Chroma is unreachable/);
     assert.equal(await stack.services.queue.isPaused(), false);
     assert.deepEqual(fs.readdirSync(outDir), []);
-    assert.equal(readLastSuccess(stack.config.paths.dataDir), null);
+    assert.equal(readLastSuccess(stack.config.paths.backupStatus), null);
     // And ingestion really runs.
     const up = await upload(stack, [{ name: 'after.md', bytes: '# After\n\nIngested after a failed backup.\n' }]);
     assert.equal((await stack.waitForStatus(up.body.documents![0]!.id, ['ready', 'failed'])).status, 'ready');

@@ -115,7 +115,7 @@ describe('the restore drill: back up while in use, lose everything, restore, and
       const inBackup = manifest.collections.filter((c) => `${c.model}|${c.dimension}|${c.collectionId}` === key).reduce((s, c) => s + c.count, 0);
       assert.ok(inBackup >= n, `${key}: ${inBackup} vectors in the backup, ${n} before`);
     }
-    const last = readLastSuccess(stack.config.paths.dataDir);
+    const last = readLastSuccess(stack.config.paths.backupStatus);
     assert.ok(last && last.sizeBytes > 0 && Date.parse(last.time) >= startedAt, 'this success is recorded for the metrics');
   });
 

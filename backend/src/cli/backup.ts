@@ -56,7 +56,7 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
       err.write(`record needs --size BYTES and --duration SECONDS\n\n${USAGE}`);
       return 2;
     }
-    const file = recordLastSuccess(config.paths.dataDir, { time: new Date().toISOString(), sizeBytes: size, durationSeconds: duration, ...(args.name ? { name: args.name } : {}) });
+    const file = recordLastSuccess(config.paths.backupStatus, { time: new Date().toISOString(), sizeBytes: size, durationSeconds: duration, ...(args.name ? { name: args.name } : {}) });
     out.write(`recorded=${file}\n`);
     return 0;
   }

@@ -3,7 +3,8 @@ import { Gauge, type Registry } from 'prom-client';
 import type { HealthService, Readiness } from '../health/health.service.ts';
 import type { IngestQueue } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
-import { readBackupStatus, type BackupStatus } from './backup-status.ts';
+import type { LastSuccess } from '../backup/last-success.ts';
+import { readBackupStatus } from './backup-status.ts';
 import type { CorpusRepository, CorpusTotals } from './corpus.repository.ts';
 import { certificateExpiry } from './tls-expiry.ts';
 
@@ -28,7 +29,7 @@ interface Snapshot {
   documents: Record<string, number>;
   corpus: CorpusTotals;
   disk: { freeBytes: number; sizeBytes: number } | null;
-  backup: BackupStatus | null;
+  backup: LastSuccess | null;
   tlsExpiry: number | null;
 }
 
