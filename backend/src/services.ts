@@ -84,6 +84,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     conversations,
     cache: createAnswerCache({ db, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
     access: collections,
+    documents,
     settings,
     metrics,
     logger: scoped(logger, 'llm'),
