@@ -70,6 +70,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     limits: security.limits,
     audit,
     documents,
+    collections: collectionsRepository,
     chunks,
     vectors,
     files,
@@ -82,13 +83,13 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     llm,
     retrieval,
     conversations,
-    cache: createAnswerCache({ db, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
+    cache: createAnswerCache({ collections: collectionsRepository, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
     access: collections,
     settings,
     metrics,
     logger: scoped(logger, 'llm'),
   });
-  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
+  const ingest = createIngestProcessor({ config, documents, collections: collectionsRepository, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
   const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
   registerStateMetrics(metrics.registry, {

@@ -13,6 +13,7 @@ import type { DocumentsRepository } from './documents.repository.ts';
 import { presentDocument } from './documents.presenter.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { CollectionsRepository } from '../collections/collections.repository.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { FileStore } from './file-store.ts';
@@ -31,6 +32,7 @@ export interface DocumentsServiceDeps {
   limits: Pick<RateLimits, 'consumeUpload'>;
   audit: AuditLog;
   documents: DocumentsRepository;
+  collections: Pick<CollectionsRepository, 'bumpCorpusVersion'>;
   chunks: ChunksRepository;
   vectors: VectorStore;
   files: FileStore;
@@ -127,7 +129,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       db.transaction(() => {
         deps.chunks.deleteForDocument(id);
         documents.delete(id);
-        documents.bumpCorpusVersion(doc.collection_id);
+        deps.collections.bumpCorpusVersion(doc.collection_id);
       })();
       if (documents.countBySha(doc.sha256) === 0) await files.remove(doc.sha256);
       deps.logger.info({ documentId: id }, 'document deleted');
