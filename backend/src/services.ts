@@ -62,7 +62,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, metrics, logger: scoped(logger, 'llm') });
   const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
-  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, settings, metrics });
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, metrics });
 
   const documentsService = createDocumentsService({
     db,
