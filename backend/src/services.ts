@@ -85,6 +85,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     conversations,
     cache: createAnswerCache({ collections: collectionsRepository, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
     access: collections,
+    documents,
     settings,
     metrics,
     logger: scoped(logger, 'llm'),

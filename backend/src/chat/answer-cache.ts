@@ -12,7 +12,7 @@ export interface CachedAnswer {
 
 /**
  * Answers to first questions, keyed by the question, the settings that shape the answer, and the
- * corpus version of each collection asked: any upload or delete there makes old answers unreachable.
+ * corpus version of each collection asked, and the documents the question was limited to: any upload or delete there makes old answers unreachable.
  * The cache is an optimisation: when Redis fails, it is skipped, never fatal.
  */
 export function createAnswerCache(deps: {
@@ -22,10 +22,11 @@ export function createAnswerCache(deps: {
   ttlS: number;
   logger: Logger;
 }) {
-  function keyFor(question: string, collectionIds: string[], settings: Record<string, unknown>): string {
+  function keyFor(question: string, collectionIds: string[], settings: Record<string, unknown>, documentIds: string[] = []): string {
     const versions = deps.collections.corpusVersions(collectionIds);
     const corpus = [...collectionIds].sort().map((id) => `${id}@${versions.get(id) ?? 0}`);
-    const material = JSON.stringify({ q: question.trim().toLowerCase().replace(/\s+/g, ' '), corpus, settings });
+    const documents = [...documentIds].sort();
+    const material = JSON.stringify({ q: question.trim().toLowerCase().replace(/\s+/g, ' '), corpus, documents, settings });
     return `${deps.prefix}:answer:${createHash('sha256').update(material).digest('hex')}`;
   }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LlmClient } from '../clients/ollama.ts';
 import type { Config } from '../config.ts';
-import type { ChatRequest, ChatResponseDto, CitationDto, SourceDto } from '../contracts/chat.ts';
+import type { ChatRequest, ChatResponseDto, CitationDto, SearchedDocumentDto, SourceDto } from '../contracts/chat.ts';
+import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import { HttpError, NotFoundError } from '../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
@@ -30,6 +31,7 @@ export interface ChatServiceDeps {
   conversations: ConversationsRepository;
   cache: AnswerCache;
   access: Pick<CollectionsService, 'readableIds'>;
+  documents: Pick<DocumentsRepository, 'get'>;
   settings: Pick<SettingsStore, 'get'>;
   metrics: Metrics;
   logger: Logger;
@@ -70,18 +72,24 @@ export function createChatService(deps: ChatServiceDeps) {
     // not), and a conversation's collections are narrowed to those still readable.
     const readable = deps.access.readableIds(principal);
     if (req.collectionIds) for (const id of req.collectionIds) if (!readable.includes(id)) throw new NotFoundError(`collection not found: ${id}`);
-    const collectionIds = req.collectionIds ?? existing?.collectionIds.filter((id) => readable.includes(id)) ?? readable;
+    const asked = req.collectionIds ?? existing?.collectionIds.filter((id) => readable.includes(id)) ?? readable;
+    // A question limited to documents searches only their collections; a document the asker may
+    // not read (or outside the collections asked) is a 404, as everywhere else.
+    const searched = req.documentIds ? limitTo(req.documentIds, asked) : undefined;
+    const documentIds = searched?.map((d) => d.documentId);
+    const collectionIds = searched ? [...new Set(searched.map((d) => d.collectionId))] : asked;
+    const searchedDto: { searched?: SearchedDocumentDto[] } = searched ? { searched: searched.map(({ documentId, filename }) => ({ documentId, filename })) } : {};
     const settings = deps.settings.get();
     const conversationId = existing?.id ?? randomUUID();
     const history = existing ? conversations.recentMessages(existing.id, config.chat.historyTurns * 2) : [];
 
     const save = (content: string, status: 'complete' | 'aborted' | 'failed', citations: CitationDto[], timings: unknown) => {
-      if (!existing) conversations.create(req.question.slice(0, 80), req.collectionIds ?? collectionIds, principal.userId, conversationId);
+      if (!existing) conversations.create(req.question.slice(0, 80), req.collectionIds ?? asked, principal.userId, conversationId);
       conversations.addMessage({ conversationId, role: 'user', content: req.question, status: 'complete' });
       return conversations.addMessage({ conversationId, role: 'assistant', content, status, citations, model: settings.chatModel, timings });
     };
 
-    const cacheKey = history.length === 0 ? cache.keyFor(req.question, collectionIds, settings) : null;
+    const cacheKey = history.length === 0 ? cache.keyFor(req.question, collectionIds, settings, documentIds) : null;
     if (collectionIds.length === 0) throw new NotFoundError('there is no collection you can ask');
     const hit = cacheKey ? await cache.get(cacheKey) : null;
     if (cacheKey && config.chat.answerCacheTtlS > 0) measured.answerCache.inc({ result: hit ? 'hit' : 'miss' });
@@ -90,17 +98,17 @@ export function createChatService(deps: ChatServiceDeps) {
       sink.token(hit.answer);
       const timings = { retrievalMs: 0, firstTokenMs: elapsed(), totalMs: elapsed() };
       const messageId = save(hit.answer, 'complete', hit.citations, timings);
-      return { conversationId, messageId, answer: hit.answer, sources: hit.sources, citations: hit.citations, timings, cached: true, noSources: false };
+      return { conversationId, messageId, answer: hit.answer, sources: hit.sources, citations: hit.citations, timings, cached: true, noSources: false, ...searchedDto };
     }
 
-    const { results } = await retrieval.retrieve(req.question, collectionIds, settings);
+    const { results } = await retrieval.retrieve(req.question, collectionIds, settings, documentIds);
     const retrievalMs = elapsed();
     if (results.length === 0) {
       sink.sources({ conversationId, sources: [] });
       sink.token(NO_SOURCES_ANSWER);
       const timings = { retrievalMs, firstTokenMs: elapsed(), totalMs: elapsed() };
       const messageId = save(NO_SOURCES_ANSWER, 'complete', [], timings);
-      return { conversationId, messageId, answer: NO_SOURCES_ANSWER, sources: [], citations: [], timings, cached: false, noSources: true };
+      return { conversationId, messageId, answer: NO_SOURCES_ANSWER, sources: [], citations: [], timings, cached: false, noSources: true, ...searchedDto };
     }
 
     const { messages, used, omitted } = buildPrompt({
@@ -148,7 +156,15 @@ export function createChatService(deps: ChatServiceDeps) {
     const answer = text;
     if (cacheKey && status === 'complete') await cache.set(cacheKey, { answer, sources, citations });
     const leftOut = omitted > 0 ? { sourcesLeftOut: { count: omitted, reason: 'context_budget' as const } } : {};
-    return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false, ...leftOut };
+    return { conversationId, messageId, answer, sources, citations, timings, cached: false, noSources: false, ...searchedDto, ...leftOut };
+  }
+  /** The documents a question is limited to, each readable and in the collections asked, without repeats. */
+  function limitTo(documentIds: string[], collectionIds: string[]) {
+    return [...new Set(documentIds)].map((id) => {
+      const doc = deps.documents.get(id);
+      if (!doc || !collectionIds.includes(doc.collection_id)) throw new NotFoundError(`document not found: ${id}`);
+      return { documentId: doc.id, filename: doc.filename, collectionId: doc.collection_id };
+    });
   }
   return { answer: answerMeasured };
 }

@@ -41,7 +41,8 @@ export interface VectorStore {
   /** Upserts vectors into the Chroma collection of this embedding model and dimension. */
   upsertChunks(model: string, vectors: ChunkVector[]): Promise<void>;
   /** Nearest chunks in the given (knowledge-base) collections. */
-  queryChunks(model: string, collectionIds: string[], vector: number[], k: number): Promise<VectorHit[]>;
+  /** Nearest chunks in the collections; with documentIds, only chunks of those documents. */
+  queryChunks(model: string, collectionIds: string[], vector: number[], k: number, documentIds?: string[]): Promise<VectorHit[]>;
   /** Removes every vector of a document, whichever model made it. */
   deleteDocument(documentId: string): Promise<void>;
   /** Removes a document's vectors from chunk index `fromIndex` on (left by an earlier, longer run). */
@@ -130,13 +131,14 @@ export function createChromaStore(url: string, prefix: string): VectorStore {
         }
       });
     },
-    async queryChunks(model, collectionIds, vector, k) {
-      if (collectionIds.length === 0) return [];
+    async queryChunks(model, collectionIds, vector, k, documentIds) {
+      if (collectionIds.length === 0 || documentIds?.length === 0) return [];
+      const where: Where | undefined = documentIds ? { documentId: { $in: documentIds } } : undefined;
       return guard(async () => {
         const perCollection = await Promise.all(
           collectionIds.map(async (collectionId) => {
             const collection = await collectionFor(model, vector.length, collectionId);
-            const res = await collection.query({ queryEmbeddings: [vector], nResults: k, include: ['metadatas', 'distances'] });
+            const res = await collection.query({ queryEmbeddings: [vector], nResults: k, include: ['metadatas', 'distances'], ...(where ? { where } : {}) });
             return (res.ids[0] ?? []).map((id, i) => {
               const meta = res.metadatas[0]?.[i] ?? {};
               return { id, documentId: String(meta.documentId), chunkIndex: Number(meta.chunkIndex), distance: res.distances[0]?.[i] ?? 2 };

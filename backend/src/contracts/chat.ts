@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** How many documents one question may be limited to. */
+export const MAX_DOCUMENT_IDS = 20;
+
 /** The body of POST /api/v1/chat; the question cap comes from config. */
 export function chatRequestSchema(questionMaxChars: number) {
   return z.strictObject({
@@ -10,6 +13,8 @@ export function chatRequestSchema(questionMaxChars: number) {
       .max(questionMaxChars, `question is longer than ${questionMaxChars} characters`),
     conversationId: z.uuid().optional(),
     collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+    /** Ask only these documents (each must be readable, and in collectionIds when both are given). */
+    documentIds: z.array(z.string().min(1).max(100)).min(1).max(MAX_DOCUMENT_IDS).optional(),
     stream: z.boolean().default(true),
   });
 }
@@ -27,6 +32,11 @@ export interface CitationDto extends SourceDto {
   chunkId: string;
 }
 
+export interface SearchedDocumentDto {
+  documentId: string;
+  filename: string;
+}
+
 export interface ChatTimings {
   retrievalMs: number;
   firstTokenMs: number | null;
@@ -41,6 +51,8 @@ export interface ChatDoneDto {
   cached: boolean;
   /** True when no relevant source was found and the model was not asked. */
   noSources: boolean;
+  /** Present when the question was limited to documents: the documents searched. */
+  searched?: SearchedDocumentDto[];
   /**
    * Present when retrieved sources were not given to the model: the context budget
    * (CONTEXT_BUDGET_CHARS) could not hold them with enough of their text each.

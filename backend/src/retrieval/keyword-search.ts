@@ -10,6 +10,8 @@ export interface KeywordHit {
 export interface KeywordQuery {
   question: string;
   collectionIds: string[];
+  /** When given, only chunks of these documents. */
+  documentIds?: string[];
   limit: number;
   /**
    * Words found in more than this share of all chunks are left out of the query (BM25 gives
@@ -67,17 +69,18 @@ export function createKeywordSearch(db: Db) {
     return (rare.length > 0 ? rare : found.slice(0, KEEP_WHEN_ALL_COMMON)).map((w) => w.word);
   }
 
-  function statement(collections: number, window: number | null) {
-    const key = `${collections}:${window}`;
+  function statement(collections: number, documents: number, window: number | null) {
+    const key = `${collections}:${documents}:${window}`;
     let stmt = ranked.get(key);
     if (!stmt) {
       const marks = Array.from({ length: collections }, () => '?').join(',');
+      const documentMarks = Array.from({ length: documents }, () => '?').join(',');
       stmt = db.prepare<unknown[], KeywordHit>(
         `SELECT c.id AS id, f.score AS score
            FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score ${window === null ? '' : `LIMIT ${window}`}) f
            JOIN chunks c ON c.rowid = f.rowid
            JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-          WHERE c.collection_id IN (${marks})
+          WHERE c.collection_id IN (${marks})${documents > 0 ? ` AND c.document_id IN (${documentMarks})` : ''}
           ORDER BY f.score LIMIT ?`,
       );
       ranked.set(key, stmt);
@@ -85,14 +88,15 @@ export function createKeywordSearch(db: Db) {
     return stmt;
   }
 
-  return function search({ question, collectionIds, limit, maxDocShare }: KeywordQuery): KeywordHit[] {
-    if (collectionIds.length === 0 || limit < 1) return [];
+  return function search({ question, collectionIds, documentIds, limit, maxDocShare }: KeywordQuery): KeywordHit[] {
+    if (collectionIds.length === 0 || documentIds?.length === 0 || limit < 1) return [];
+    const documents = documentIds ?? [];
     const words = queryWords(question, maxDocShare);
     if (words.length === 0) return [];
     const match = matchExpression(words);
     const window = Math.max(limit * 10, 200);
-    const hits = statement(collectionIds.length, window).all(match, ...collectionIds, limit);
-    return hits.length >= limit ? hits : statement(collectionIds.length, null).all(match, ...collectionIds, limit);
+    const hits = statement(collectionIds.length, documents.length, window).all(match, ...collectionIds, ...documents, limit);
+    return hits.length >= limit ? hits : statement(collectionIds.length, documents.length, null).all(match, ...collectionIds, ...documents, limit);
   };
 }
 

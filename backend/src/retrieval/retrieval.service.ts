@@ -72,11 +72,18 @@ export function createRetrievalService(deps: RetrievalDeps) {
    * Search with an already-embedded question (what the latency benchmark measures). `model` is the
    * embedding model the vector came from: it names the Chroma collection searched.
    */
-  async function search(question: string, vector: number[], collectionIds: string[], k: number, model: string): Promise<RetrievedChunk[]> {
+  async function search(
+    question: string,
+    vector: number[],
+    collectionIds: string[],
+    k: number,
+    model: string,
+    documentIds?: string[],
+  ): Promise<RetrievedChunk[]> {
     const candidates = Math.max(k * 4, 20);
     const [vectorHits, keywordHits] = await Promise.all([
-      legs === 'keyword' ? [] : timedLeg('vector', () => vectors.queryChunks(model, collectionIds, vector, candidates)),
-      legs === 'vector' ? [] : timedLeg('keyword', () => keywords.search({ question, collectionIds, limit: candidates, maxDocShare: options.keywordMaxDocShare })),
+      legs === 'keyword' ? [] : timedLeg('vector', () => vectors.queryChunks(model, collectionIds, vector, candidates, documentIds)),
+      legs === 'vector' ? [] : timedLeg('keyword', () => keywords.search({ question, collectionIds, documentIds, limit: candidates, maxDocShare: options.keywordMaxDocShare })),
     ]);
     const fusionStarted = performance.now();
     const close = vectorHits.filter((h) => h.distance <= maxDistance);
@@ -97,12 +104,15 @@ export function createRetrievalService(deps: RetrievalDeps) {
   return {
     search,
     options,
-    /** Embeds the question (cached) and searches; returns the chunks best first. The caller passes the settings in force. */
-    async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string }) {
+    /**
+     * Embeds the question (cached) and searches; returns the chunks best first. The caller passes
+     * the settings in force. With documentIds, only those documents' chunks.
+     */
+    async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string }, documentIds?: string[]) {
       const t0 = performance.now();
       const [vector] = await timedLeg('embed', () => embedder.embed([question], settings.embedModel));
       const t1 = performance.now();
-      const results = await search(question, vector!, collectionIds, settings.topK, settings.embedModel);
+      const results = await search(question, vector!, collectionIds, settings.topK, settings.embedModel, documentIds);
       const timings: RetrievalTimings = { embedMs: Math.round(t1 - t0), searchMs: Math.round(performance.now() - t1) };
       return { results, timings };
     },

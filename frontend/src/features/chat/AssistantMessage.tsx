@@ -16,6 +16,8 @@ interface AssistantMessageProps {
   /** The sources the answer cites, listed under it (null while streaming). */
   cited: SourceDto[] | null;
   noSources?: boolean;
+  /** The documents the question was limited to, by name. */
+  searched?: string[] | null;
   failure?: ChatFailure | null;
   /** A chip or a listed source was clicked: the sources as shown (numbered 1, 2, 3…) and the one chosen. */
   onCite: (shown: SourceDto[], n: number) => void;
@@ -29,7 +31,7 @@ interface AssistantMessageProps {
  * One answer: streamed markdown (announced once complete: aria-busy while streaming), citation
  * chips, the sources it cites, copy, and the states where no answer came.
  */
-export function AssistantMessage({ text, phase, sources, cited, noSources, failure, onCite, onRegenerate, stored }: AssistantMessageProps) {
+export function AssistantMessage({ text, phase, sources, cited, noSources, searched, failure, onCite, onRegenerate, stored }: AssistantMessageProps) {
   const [copied, setCopied] = useState(false);
   const streaming = phase === 'waiting' || phase === 'streaming';
   // Chips and the list count what is shown, in the order the text cites it: 1, 2… never a lone [6].
@@ -59,6 +61,7 @@ export function AssistantMessage({ text, phase, sources, cited, noSources, failu
         {noSources && <NoSourcesNotice />}
         {failure && <ChatFailureNotice failure={failure} />}
         {phase === 'stopped' && <p className="message-note">Stopped. The answer above is incomplete.</p>}
+        {!streaming && searched && searched.length > 0 && <p className="message-note message-searched">Searched: {searched.join(', ')}</p>}
       </div>
       {!streaming && text && !noSources && (
         <footer className="message-footer">

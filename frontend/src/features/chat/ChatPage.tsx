@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SourceDto } from '@contracts/chat.ts';
 import { useCollections } from '../../api/collections.ts';
 import { describeError } from '../../api/errors.ts';
-import { navigate, useLocation } from '../../app/router.tsx';
+import { navigate, setQueryParam, useLocation } from '../../app/router.tsx';
+import { documentKey, fetchDocument } from '../documents/documents.api.ts';
 import { Notice } from '../../ui/Notice.tsx';
 import { useDraft } from '../auth/drafts.ts';
 import { conversationKey, conversationsKey, fetchConversation, fetchConversations } from './chat.api.ts';
@@ -23,7 +24,8 @@ const QUESTION_MAX = 4000;
 
 /** Ask questions, read streamed answers with citations, and come back to past conversations. */
 export default function ChatPage() {
-  const { path } = useLocation();
+  const { path, params } = useLocation();
+  const askDocument = params.get('document');
   const conversationId = path.startsWith('/chat/') ? decodeURIComponent(path.slice('/chat/'.length)) : null;
   const queryClient = useQueryClient();
   const collections = useCollections();
@@ -35,6 +37,9 @@ export default function ChatPage() {
   });
   const [draft, setDraft] = useDraft('chat.question');
   const [chosen, setChosen] = useState<string[]>([]);
+  // "Ask this document": the question is limited to these documents until they are cleared.
+  const [onlyDocuments, setOnlyDocuments] = useState<{ id: string; filename: string }[]>([]);
+  const [searched, setSearched] = useState<Record<string, string[]>>({});
   const [citation, setCitation] = useState<{ sources: SourceDto[]; n: number } | null>(null);
   const [baseCount, setBaseCount] = useState(0);
   const arrivingAt = useRef<string | null>(null);
@@ -53,6 +58,15 @@ export default function ChatPage() {
   }, [conversationId, stream.reset]);
 
   useEffect(() => {
+    if (!askDocument) return;
+    queryClient
+      .fetchQuery({ queryKey: documentKey(askDocument), queryFn: ({ signal }) => fetchDocument(askDocument, signal) })
+      .then((doc) => setOnlyDocuments([{ id: doc.id, filename: doc.filename }]))
+      .catch((err: unknown) => toast(`That document cannot be asked: ${describeError(err)}`, 'error'))
+      .finally(() => setQueryParam('document', null));
+  }, [askDocument, queryClient]);
+
+  useEffect(() => {
     if (conversation.data) setChosen(conversation.data.collectionIds);
   }, [conversation.data?.id]);
 
@@ -65,7 +79,10 @@ export default function ChatPage() {
     setBaseCount(messages.length);
     setCitation(null);
     setDraft('');
-    void stream.ask({ question, conversationId: conversationId ?? undefined, collectionIds: chosen.length > 0 ? chosen : undefined });
+    const documentIds = onlyDocuments.length > 0 ? onlyDocuments.map((d) => d.id) : undefined;
+    // Documents asked by name are searched wherever they are; the collection choice is for the rest.
+    const collectionIds = !documentIds && chosen.length > 0 ? chosen : undefined;
+    void stream.ask({ question, conversationId: conversationId ?? undefined, collectionIds, documentIds });
   }
 
   function handleFinished(answer: PendingAnswer) {
@@ -73,6 +90,7 @@ export default function ChatPage() {
     if (answer.phase === 'failed') setDraft(answer.question);
     // Signed out meanwhile: the sign-in prompt says so; the question waits in the box.
     if (answer.failure?.kind === 'signedOut') stream.reset();
+    if (answer.searched && answer.messageId) setSearched((s) => ({ ...s, [answer.messageId!]: answer.searched! }));
     if (!answer.conversationId) return;
     void queryClient.invalidateQueries({ queryKey: conversationsKey });
     if (answer.phase === 'done') void queryClient.invalidateQueries({ queryKey: conversationKey(answer.conversationId) });
@@ -159,6 +177,7 @@ export default function ChatPage() {
           conversationId={conversationId}
           messages={shown}
           pending={showPending ? pending : null}
+          searched={searched}
           onCite={(sources, n) => setCitation({ sources, n })}
           onEdit={handleEdit}
           onRegenerate={stream.busy ? undefined : handleRegenerate}
@@ -172,7 +191,18 @@ export default function ChatPage() {
           waitSeconds={waitSeconds}
           maxLength={QUESTION_MAX}
           focusKey={conversationId ?? 'new'}
-          picker={<CollectionPicker collections={collections.data ?? []} value={chosen} onChange={setChosen} />}
+          picker={
+            onlyDocuments.length > 0 ? (
+              <span className="document-scope" data-testid="document-scope">
+                Ask only: <strong>{onlyDocuments.map((d) => d.filename).join(', ')}</strong>
+                <button type="button" className="button button-small button-ghost" aria-label="Ask all documents again" onClick={() => setOnlyDocuments([])}>
+                  ×
+                </button>
+              </span>
+            ) : (
+              <CollectionPicker collections={collections.data ?? []} value={chosen} onChange={setChosen} />
+            )
+          }
         />
       </section>
       {current && citation && (

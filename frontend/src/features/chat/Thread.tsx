@@ -8,6 +8,8 @@ interface ThreadProps {
   conversationId: string | null;
   messages: MessageDto[];
   pending: PendingAnswer | null;
+  /** Names of the documents searched, by answer id, for answers limited to documents. */
+  searched?: Record<string, string[]>;
   onCite: (sources: SourceDto[], n: number) => void;
   /** Puts a question back in the box, to change it and ask again. */
   onEdit: (question: string) => void;
@@ -18,7 +20,7 @@ interface ThreadProps {
 const PHASE_OF: Record<MessageDto['status'], AnswerPhase> = { complete: 'done', aborted: 'stopped', failed: 'failed' };
 
 /** The conversation so far, then the answer being streamed; follows the stream unless the person scrolled up. */
-export function Thread({ conversationId, messages, pending, onCite, onEdit, onRegenerate }: ThreadProps) {
+export function Thread({ conversationId, messages, pending, searched, onCite, onEdit, onRegenerate }: ThreadProps) {
   const endRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -49,6 +51,7 @@ export function Thread({ conversationId, messages, pending, onCite, onEdit, onRe
             phase={PHASE_OF[m.status]}
             sources={m.citations}
             cited={m.citations}
+            searched={searched?.[m.id]}
             failure={m.status === 'failed' ? { kind: 'other', message: 'This answer failed before it was complete.' } : null}
             onCite={onCite}
             onRegenerate={i === messages.length - 1 && !pending ? onRegenerate : undefined}
@@ -65,6 +68,7 @@ export function Thread({ conversationId, messages, pending, onCite, onEdit, onRe
             sources={pending.sources}
             cited={pending.citations}
             noSources={pending.noSources}
+            searched={pending.searched}
             failure={pending.failure}
             onCite={onCite}
           />

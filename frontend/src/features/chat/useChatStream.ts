@@ -20,6 +20,8 @@ export interface PendingAnswer {
   phase: 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
   noSources: boolean;
   cached: boolean;
+  /** The names of the documents searched, when the question was limited to documents. */
+  searched: string[] | null;
   failure: ChatFailure | null;
   conversationId: string | null;
   messageId: string | null;
@@ -71,7 +73,7 @@ export function useChatStream(onFinished?: (answer: PendingAnswer) => void) {
       buffered.current = '';
       let result: PendingAnswer = {
         question: question.question, text: '', sources: [], citations: null, phase: 'waiting',
-        noSources: false, cached: false, failure: null, conversationId: question.conversationId ?? null, messageId: null,
+        noSources: false, cached: false, searched: null, failure: null, conversationId: question.conversationId ?? null, messageId: null,
       };
       const update = (change: Partial<PendingAnswer>) => {
         result = { ...result, ...change };
@@ -91,7 +93,15 @@ export function useChatStream(onFinished?: (answer: PendingAnswer) => void) {
             onDone: (done) => {
               if (timer.current) clearTimeout(timer.current);
               flush();
-              update({ phase: 'done', citations: done.citations, noSources: done.noSources, cached: done.cached, conversationId: done.conversationId, messageId: done.messageId });
+              update({
+                phase: 'done',
+                citations: done.citations,
+                noSources: done.noSources,
+                cached: done.cached,
+                searched: done.searched?.map((d) => d.filename) ?? null,
+                conversationId: done.conversationId,
+                messageId: done.messageId,
+              });
             },
             onError: (e) => {
               flush();

@@ -98,6 +98,11 @@ export default function DocumentPage({ id }: { id: string }) {
           <button type="button" className="button button-primary" onClick={() => handleOpen(doc.kind === 'pdf' ? 1 : null)}>
             {doc.kind === 'pdf' ? 'Open original' : 'Download original'}
           </button>
+          {doc.status === 'ready' && (
+            <button type="button" className="button" onClick={() => navigate(`/chat?document=${encodeURIComponent(doc.id)}`)}>
+              Ask this document
+            </button>
+          )}
           {canEdit && (
             <button type="button" className="button" onClick={() => void handleReprocess()} disabled={busyProcessing}>
               {doc.status === 'failed' ? 'Retry' : 'Re-process'}
