@@ -75,7 +75,7 @@ async function main() {
   say(`ingesting ${path.basename(opts.first)} first...`);
   await waitReady(app.services, await uploadFile(api, opts.first));
   const questions = readQuestionFile(path.join(BENCH_DIR, 'eval', 'r-manuals.questions.json')).questions.map((q) => q.question);
-  const ask = (i: number) => app.services.retrieval.retrieve(questions[i % questions.length]!, ['default']);
+  const ask = (i: number) => app.services.retrieval.retrieve(questions[i % questions.length]!, ['default'], app.services.security.settings.get());
   for (let i = 0; i < questions.length; i++) await ask(i); // embeddings cached, as for repeated questions
 
   const idle = await measure(ask, () => false, Number(opts['idle-queries']));

@@ -85,7 +85,8 @@ async function main() {
   if (stored.chromaVectors !== spec.chunks || stored.sqliteChunks !== spec.chunks) throw new Error('stored counts differ from --chunks');
 
   const questions = makeQuestions(WARMUP + serial + concurrent);
-  const search = (i: number) => services.retrieval.search(questions[i]!.text, questions[i]!.vector, [COLLECTION], k);
+  const model = services.security.settings.get().embedModel;
+  const search = (i: number) => services.retrieval.search(questions[i]!.text, questions[i]!.vector, [COLLECTION], k, model);
   await runClosedLoop(WARMUP, 1, search);
   const loop1 = watchEventLoop();
   const c1 = await runClosedLoop(serial, 1, (i) => search(WARMUP + i));
@@ -95,7 +96,7 @@ async function main() {
   const blockedN = loopN.stop();
 
   const timed = timedRetrieval(services);
-  const timedSearch = (i: number) => timed.search(questions[i]!.text, questions[i]!.vector, [COLLECTION], k);
+  const timedSearch = (i: number) => timed.search(questions[i]!.text, questions[i]!.vector, [COLLECTION], k, model);
   await runClosedLoop(serial, 1, (i) => timedSearch(WARMUP + i));
   const steps1 = timed.take();
   // Means are what the breakdown needs: a few rounds of `concurrency` calls are enough.

@@ -62,7 +62,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, metrics, logger: scoped(logger, 'llm') });
   const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
-  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, settings, metrics });
+  const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, metrics });
 
   const documentsService = createDocumentsService({
     db,
@@ -70,6 +70,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     limits: security.limits,
     audit,
     documents,
+    collections: collectionsRepository,
     chunks,
     vectors,
     files,
@@ -82,14 +83,14 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     llm,
     retrieval,
     conversations,
-    cache: createAnswerCache({ db, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
+    cache: createAnswerCache({ collections: collectionsRepository, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
     access: collections,
     documents,
     settings,
     metrics,
     logger: scoped(logger, 'llm'),
   });
-  const ingest = createIngestProcessor({ config, documents, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
+  const ingest = createIngestProcessor({ config, documents, collections: collectionsRepository, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
   const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
   registerStateMetrics(metrics.registry, {

@@ -81,7 +81,7 @@ async function main() {
   const settings = settingsToCompare(config.retrieval);
   const rows: { setting: Setting; scores: Scores; results: QuestionResult[] }[] = [];
   for (const setting of settings) {
-    const retrieval = createRetrievalService({ config, embedder: services.embedder, vectors: services.vectors, chunks: services.chunks, keywords: services.keywords, settings: services.security.settings, metrics: services.metrics, options: setting.options });
+    const retrieval = createRetrievalService({ config, embedder: services.embedder, vectors: services.vectors, chunks: services.chunks, keywords: services.keywords, metrics: services.metrics, options: setting.options });
     const results: QuestionResult[] = [];
     for (const [i, q] of file.questions.entries()) {
       const found = await retrieval.search(q.question, vectors[i]!, ['default'], k, model);

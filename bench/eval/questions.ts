@@ -21,6 +21,11 @@ export const questionFileSchema = z.strictObject({
       }),
     )
     .min(1),
+  /**
+   * Questions still without an expectation (e.g. exported from answers rated thumbs down): a person
+   * gives each a document, pages and answer and moves it to `questions`. The evaluation does not run them.
+   */
+  review: z.array(z.strictObject({ id: z.string().min(1), question: z.string().min(1), note: z.string() })).optional(),
 });
 export type QuestionFile = z.infer<typeof questionFileSchema>;
 export type Question = QuestionFile['questions'][number];

@@ -85,7 +85,7 @@ export async function loadCorpus(services: Services, spec: CorpusSpec, onProgres
   const t = performance.now();
   await Promise.all(inFlight);
   ms.chromaWait += performance.now() - t;
-  services.documents.bumpCorpusVersion(COLLECTION);
+  services.collectionsRepository.bumpCorpusVersion(COLLECTION);
   ms.total = performance.now() - started;
   return { documents, chunks: spec.chunks, textBytes, ms };
 }

@@ -45,7 +45,7 @@ export function timedRetrieval(services: Services) {
       return rows;
     },
   };
-  const retrieval = createRetrievalService({ config: services.config, embedder: services.embedder, vectors, chunks, keywords, settings: services.security.settings, metrics: services.metrics });
+  const retrieval = createRetrievalService({ config: services.config, embedder: services.embedder, vectors, chunks, keywords, metrics: services.metrics });
   return {
     search: retrieval.search,
     /** The times recorded since the last call, then cleared. */

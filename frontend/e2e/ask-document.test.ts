@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { upload } from '../../backend/test/support/stack.ts';
 import { signIn, startDashboard, type Dashboard } from './harness.ts';
+import { horizontalOverflow } from './page-helpers.ts';
 
 const DESKTOP = { width: 1366, height: 900 };
 
@@ -51,6 +52,50 @@ describe('asking one document from its page, in a real browser', () => {
     // Clearing the limit gives the collection picker back.
     await page.getByRole('button', { name: 'Ask all documents again' }).click();
     await page.locator('.picker-button').waitFor();
+    await page.context().close();
+    assert.deepEqual(d.pageErrors, []);
+  });
+  it('"Limit to documents" picks two of three documents, and the answer searched exactly those two', async () => {
+    const res = await upload(d.stack, [
+      { name: 'east-depot.txt', bytes: 'East depot: the forklift battery is swapped every shift by the loader.' },
+      { name: 'west-depot.txt', bytes: 'West depot: the forklift battery is swapped every day by the foreman.' },
+      { name: 'main-depot.txt', bytes: 'Main depot: the forklift battery is swapped every week by the mechanic.' },
+    ]);
+    for (const doc of res.body.documents!) await d.stack.waitForStatus(doc.id, ['ready']);
+
+    const page = await d.newPage({ width: 390, height: 844 });
+    await signIn(page, d);
+    await page.goto('/chat');
+    // Keyboard only: open the list, filter it, tick a box with Space.
+    await page.getByRole('button', { name: 'Limit to documents' }).focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('group', { name: 'Documents to ask' });
+    await menu.getByRole('checkbox', { name: 'east-depot.txt' }).waitFor();
+    await page.keyboard.type('west');
+    await menu.getByRole('checkbox', { name: 'east-depot.txt' }).waitFor({ state: 'detached' });
+    await menu.getByRole('checkbox', { name: 'west-depot.txt' }).focus();
+    await page.keyboard.press('Space');
+    await menu.getByRole('searchbox', { name: 'Filter documents' }).fill('');
+    await menu.getByRole('checkbox', { name: 'east-depot.txt' }).check();
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    const chips = page.getByRole('list', { name: 'Documents asked' });
+    assert.deepEqual(await chips.getByRole('listitem').allTextContents(), ['west-depot.txt×', 'east-depot.txt×']);
+    // The chips fit a phone's width: nothing scrolls sideways.
+    assert.equal(await horizontalOverflow(page), 0);
+
+    await page.getByRole('textbox', { name: 'Your question' }).fill('How often is the forklift battery swapped?');
+    const stored = page.waitForResponse((r) => /\/api\/v1\/conversations\/[0-9a-f-]{36}$/.test(r.url()) && r.request().method() === 'GET');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    const answer = page.locator('article[data-testid="assistant-message"][data-phase="done"]').last();
+    await answer.waitFor({ timeout: 30_000 });
+    await stored;
+    await answer.locator('.message-searched').waitFor();
+    const searched = ((await answer.locator('.message-searched').textContent()) ?? '').trim();
+    assert.match(searched, /^Searched: /);
+    assert.deepEqual(searched.slice('Searched: '.length).split(', ').sort(), ['east-depot.txt', 'west-depot.txt']);
+    await d.screenshot(page, 'chat-limit-to-documents-phone');
     await page.context().close();
     assert.deepEqual(d.pageErrors, []);
   });

@@ -195,22 +195,22 @@ describe('the dashboard for daily use, in a real browser', () => {
   });
 
   it('says "Ask in: All collections" for a new chat and an existing one, and numbers the citation chips by what is shown', async () => {
-    // A question whose best source is not the first one retrieved: the model cites it as [2] or later.
+    // The model answers from the second source it is given, so it cites [2] and not [1]: the
+    // dashboard must still number the chips it shows from 1.
     const res = await upload(d.stack, [
       { name: 'ferry.txt', bytes: 'The harbour ferry timetable lists departures for the island ferry. The ferry leaves the harbour. Ferry ferry harbour.' },
       { name: 'notes.txt', bytes: 'General notes about the weekly schedule of the office, the weekly meeting and the weekly plan of the team for the week.' },
     ]);
     for (const doc of res.body.documents!) await d.stack.waitForStatus(doc.id, ['ready']);
-    const candidates = ['What is the weekly office plan for the ferry harbour?', 'weekly team plan for the harbour ferry', 'When does the weekly ferry leave the office?'];
-    let late: ChatResponseDto | undefined;
-    for (const q of candidates) {
-      const answer = await askApi(d, q);
-      if (answer.citations.length > 0 && answer.citations.every((c) => c.n > 1)) {
-        late = answer;
-        break;
-      }
+    d.stack.emulator.faults.citeSource = 2;
+    let late: ChatResponseDto;
+    try {
+      late = await askApi(d, 'What is the weekly office plan for the ferry harbour?');
+    } finally {
+      d.stack.emulator.faults.citeSource = null;
     }
-    assert.ok(late, 'no answer cited a source numbered above 1: the case is not exercised');
+    assert.ok(late.citations.length > 0 && late.citations.every((c) => c.n > 1), `the answer cites ${late.citations.map((c) => c.n).join(', ') || 'nothing'}: the case is not exercised`);
+    const cited = late.citations[0]!.filename;
     const modelNumbers = late.citations.map((c) => c.n);
 
     const page = await d.newPage(DESKTOP);
@@ -230,8 +230,8 @@ describe('the dashboard for daily use, in a real browser', () => {
     await panel.waitFor();
     await d.screenshot(page, 'chat-citation-numbers');
     // The original comes under its own name; a text file downloads rather than opening as a page.
-    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: /^Open notes\.txt/ }).click()]);
-    assert.equal(download.suggestedFilename(), 'notes.txt');
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: `Open ${cited}`, exact: false }).click()]);
+    assert.equal(download.suggestedFilename(), cited);
     await page.context().close();
 
     const phone = await d.newPage(PHONE);

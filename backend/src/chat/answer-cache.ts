@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RedisConnection } from '../clients/redis.ts';
-import type { Db } from '../clients/db.ts';
+import type { CollectionsRepository } from '../collections/collections.repository.ts';
 import type { CitationDto, SourceDto } from '../contracts/chat.ts';
 import type { Logger } from '../logger.ts';
 
@@ -15,11 +15,16 @@ export interface CachedAnswer {
  * corpus version of each collection asked, and the documents the question was limited to: any upload or delete there makes old answers unreachable.
  * The cache is an optimisation: when Redis fails, it is skipped, never fatal.
  */
-export function createAnswerCache(deps: { db: Db; redis: RedisConnection; prefix: string; ttlS: number; logger: Logger }) {
-  const versions = deps.db.prepare<[string], { corpus_version: number }>('SELECT corpus_version FROM collections WHERE id = ?');
-
+export function createAnswerCache(deps: {
+  collections: Pick<CollectionsRepository, 'corpusVersions'>;
+  redis: RedisConnection;
+  prefix: string;
+  ttlS: number;
+  logger: Logger;
+}) {
   function keyFor(question: string, collectionIds: string[], settings: Record<string, unknown>, documentIds: string[] = []): string {
-    const corpus = [...collectionIds].sort().map((id) => `${id}@${versions.get(id)?.corpus_version ?? 0}`);
+    const versions = deps.collections.corpusVersions(collectionIds);
+    const corpus = [...collectionIds].sort().map((id) => `${id}@${versions.get(id) ?? 0}`);
     const documents = [...documentIds].sort();
     const material = JSON.stringify({ q: question.trim().toLowerCase().replace(/\s+/g, ' '), corpus, documents, settings });
     return `${deps.prefix}:answer:${createHash('sha256').update(material).digest('hex')}`;

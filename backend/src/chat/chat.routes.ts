@@ -10,6 +10,7 @@ import { parseInput } from '../http/validate.ts';
 import type { AnswerSink, ChatService } from './chat.service.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 import type { FeedbackRepository } from './feedback.repository.ts';
+import { feedbackAsQuestions } from './feedback-export.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import { streamEvents } from './sse.ts';
 
@@ -79,6 +80,11 @@ export function chatRouter(deps: {
   router.get('/admin/feedback', deps.authenticate, requirePermission('admin'), (req, res) => {
     const { limit, offset } = parseInput(pageQuerySchema, req.query, 'query');
     res.json({ ...feedback.list(limit, offset), limit, offset });
+  });
+  router.get('/admin/feedback/export', deps.authenticate, requirePermission('admin'), (_req, res) => {
+    const day = new Date().toISOString().slice(0, 10);
+    res.setHeader('content-disposition', `attachment; filename="feedback-questions-${day}.json"`);
+    res.type('application/json').send(JSON.stringify(feedbackAsQuestions(feedback.rated(), `Feedback on answers, ${day}`), null, 2));
   });
   router.patch('/conversations/:id', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);

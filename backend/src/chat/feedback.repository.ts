@@ -1,6 +1,13 @@
 import type { Db } from '../clients/db.ts';
 import { nowIso } from '../clients/db.ts';
-import type { FeedbackDto, FeedbackEntryDto } from '../contracts/chat.ts';
+import type { CitationDto, FeedbackDto, FeedbackEntryDto } from '../contracts/chat.ts';
+
+export interface RatedAnswer {
+  rating: FeedbackDto['rating'];
+  comment: string;
+  question: string | null;
+  citations: CitationDto[];
+}
 
 interface FeedbackRow {
   message_id: string;
@@ -33,6 +40,12 @@ export function createFeedbackRepository(db: Db) {
      FROM message_feedback f JOIN messages m ON m.id = f.message_id LEFT JOIN users u ON u.id = f.user_id
      ORDER BY f.updated_at DESC LIMIT ? OFFSET ?`,
   );
+  const rated = db.prepare<[], { rating: FeedbackDto['rating']; comment: string; citations: string; question: string | null }>(
+    `SELECT f.rating, f.comment, m.citations,
+       (SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id AND q.role = 'user'
+          AND (q.created_at < m.created_at OR (q.created_at = m.created_at AND q.rowid < m.rowid)) ORDER BY q.created_at DESC, q.rowid DESC LIMIT 1) AS question
+     FROM message_feedback f JOIN messages m ON m.id = f.message_id ORDER BY f.updated_at, f.message_id`,
+  );
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM message_feedback');
   const present = (r: FeedbackRow): FeedbackDto => ({ rating: r.rating, comment: r.comment, updatedAt: r.updated_at });
 
@@ -56,6 +69,10 @@ export function createFeedbackRepository(db: Db) {
         answer: r.answer,
       }));
       return { items, total: count.get()!.n };
+    },
+    /** Every rated answer, oldest rating first, with its question and the sources it cited. */
+    rated(): RatedAnswer[] {
+      return rated.all().map((r) => ({ rating: r.rating, comment: r.comment, question: r.question, citations: JSON.parse(r.citations) as CitationDto[] }));
     },
   };
 }

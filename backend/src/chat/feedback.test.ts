@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readQuestionFile } from '../../../bench/eval/questions.ts';
 import type { ChatResponseDto, ConversationDto, FeedbackEntryDto, MessageDto } from '../contracts/chat.ts';
 import { createUser, startStack, upload, type TestStack } from '../../test/support/stack.ts';
 
@@ -58,5 +62,39 @@ describe('feedback on answers', () => {
     assert.equal(items[0]!.question, 'When does the island ferry leave?');
     assert.equal(items[0]!.answer, answer.answer);
     assert.equal(items[0]!.userEmail, stack.admin!.email);
+  });
+
+  it('exports rated answers as a question file the retrieval evaluation loads: good ones with their cited document and pages, bad ones to review', async () => {
+    assert.equal((await rate({ rating: 'up' })).status, 200);
+    const asked = await stack.fetch('/api/v1/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'Does the ferry run at night?', stream: false }) });
+    const second = (await asked.json()) as ChatResponseDto;
+    const bad = await stack.fetch(`/api/v1/conversations/${second.conversationId}/messages/${second.messageId}/feedback`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating: 'down', comment: 'No night service mentioned.' }),
+    });
+    assert.equal(bad.status, 200);
+
+    const res = await stack.fetch('/api/v1/admin/feedback/export');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="feedback-questions-\d{4}-\d{2}-\d{2}\.json"$/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'feedback-export-'));
+    try {
+      const file = path.join(dir, 'feedback.questions.json');
+      fs.writeFileSync(file, await res.text());
+      const loaded = readQuestionFile(file);
+      assert.deepEqual(loaded.documents, [path.join(dir, 'ferry.txt')]);
+      assert.equal(loaded.questions.length, 1);
+      const q = loaded.questions[0]!;
+      assert.equal(q.question, 'When does the island ferry leave?');
+      assert.equal(q.document, 'ferry.txt');
+      assert.deepEqual(q.pages, []);
+      assert.ok('The island ferry leaves the harbour every hour from seven in the morning.'.includes(q.answer as string), String(q.answer));
+      assert.deepEqual(loaded.review, [{ id: 'feedback-002', question: 'Does the ferry run at night?', note: 'rated bad: No night service mentioned.' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const viewer = await createUser(stack.baseUrl, stack.services, 'viewer');
+    assert.equal((await stack.fetch('/api/v1/admin/feedback/export', { token: viewer.token })).status, 403);
   });
 });

@@ -80,6 +80,21 @@ export function createCollectionsRepository(db: Db) {
       const add = db.prepare('INSERT INTO collection_members (collection_id, user_id) VALUES (?, ?)');
       for (const userId of new Set(userIds)) add.run(id, userId);
     }),
+    /** Raises the collection's corpus version so cached answers over it are no longer used. */
+    bumpCorpusVersion(collectionId: string): void {
+      db.prepare('UPDATE collections SET corpus_version = corpus_version + 1 WHERE id = ?').run(collectionId);
+    },
+    /** The corpus version of each collection asked (0 for one that does not exist), by id. */
+    corpusVersions(ids: string[]): Map<string, number> {
+      const found = new Map<string, number>();
+      if (ids.length > 0) {
+        const rows = db
+          .prepare(`SELECT id, corpus_version FROM collections WHERE id IN (${ids.map(() => '?').join(',')})`)
+          .all(...ids) as { id: string; corpus_version: number }[];
+        for (const r of rows) found.set(r.id, r.corpus_version);
+      }
+      return new Map(ids.map((id) => [id, found.get(id) ?? 0]));
+    },
   };
 }
 

@@ -131,11 +131,6 @@ export function createDocumentsRepository(db: Db) {
     countAttempt(id: string): void {
       db.prepare('UPDATE documents SET attempts = attempts + 1 WHERE id = ?').run(id);
     },
-
-    /** Raises the collection's corpus version so cached answers over it are no longer used. */
-    bumpCorpusVersion(collectionId: string): void {
-      db.prepare('UPDATE collections SET corpus_version = corpus_version + 1 WHERE id = ?').run(collectionId);
-    },
   };
 }
 

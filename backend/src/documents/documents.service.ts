@@ -13,6 +13,7 @@ import type { DocumentsRepository } from './documents.repository.ts';
 import { presentDocument } from './documents.presenter.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { CollectionsRepository } from '../collections/collections.repository.ts';
 import type { CollectionsService } from '../collections/collections.service.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import type { FileStore } from './file-store.ts';
@@ -31,6 +32,7 @@ export interface DocumentsServiceDeps {
   limits: Pick<RateLimits, 'consumeUpload'>;
   audit: AuditLog;
   documents: DocumentsRepository;
+  collections: Pick<CollectionsRepository, 'bumpCorpusVersion'>;
   chunks: ChunksRepository;
   vectors: VectorStore;
   files: FileStore;
@@ -127,7 +129,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       db.transaction(() => {
         deps.chunks.deleteForDocument(id);
         documents.delete(id);
-        documents.bumpCorpusVersion(doc.collection_id);
+        deps.collections.bumpCorpusVersion(doc.collection_id);
       })();
       if (documents.countBySha(doc.sha256) === 0) await files.remove(doc.sha256);
       deps.logger.info({ documentId: id }, 'document deleted');
@@ -135,12 +137,19 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       events.deleted({ documentId: id, collectionId: doc.collection_id });
     },
 
-    /** Queues every document for ingestion again (after the embedding model or chunking changed). */
+    /**
+     * Queues every document for ingestion again (after the embedding model or chunking changed):
+     * the statuses change in one transaction and the jobs go to Redis in one bulk add, so the
+     * request waits for Redis once, whatever the number of documents.
+     */
     async reindexAll(ctx: { actor: Principal | null; ip: string | null }): Promise<number> {
       const ids = documents.allIds();
-      for (const id of ids) {
-        documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
-        if ((await queue.enqueue(id)) === 'deferred') markDeferred(id);
+      db.transaction(() => {
+        for (const id of ids) documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
+      })();
+      if (ids.length > 0 && (await queue.enqueueMany(ids)) === 'deferred') {
+        deps.logger.warn({ documents: ids.length }, 'Redis did not confirm the re-index jobs; the documents wait for the sweep');
+        db.transaction(() => ids.forEach(markWaiting))();
       }
       deps.audit.record({ actor: ctx.actor, action: 'documents.reindexed', ip: ctx.ip, details: { documents: ids.length } });
       return ids.length;
@@ -173,6 +182,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   // Stored safely, but the queue (Redis) did not answer: it waits, and says why.
   function markDeferred(id: string): void {
     deps.logger.warn({ documentId: id }, 'Redis did not confirm the ingest job; the document waits for the sweep');
+    markWaiting(id);
+  }
+
+  function markWaiting(id: string): void {
     documents.setStatus(id, 'queued', { stage: 'waiting', error: { code: 'redis_unavailable', message: 'stored safely; processing starts when Redis is reachable again', retryable: true } });
   }
 

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { VectorStore } from '../clients/chroma.ts';
+import type { CollectionsRepository } from '../collections/collections.repository.ts';
 import type { Config } from '../config.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { FileStore } from '../documents/file-store.ts';
@@ -16,6 +17,7 @@ import { parseFile } from './parse/parse-file.ts';
 export interface IngestDeps {
   config: Config;
   documents: DocumentsRepository;
+  collections: Pick<CollectionsRepository, 'bumpCorpusVersion'>;
   chunks: ChunksRepository;
   vectors: VectorStore;
   embedder: Embedder;
@@ -116,7 +118,7 @@ export function createIngestProcessor(deps: IngestDeps) {
       embeddingModel: model,
       error: null,
     });
-    documents.bumpCorpusVersion(doc.collection_id);
+    deps.collections.bumpCorpusVersion(doc.collection_id);
     measured.pages.inc(parsed.pageCount ?? 0);
     measured.chunks.inc(pieces.length);
     log.info({ chunks: pieces.length, pages: parsed.pageCount, ms: Date.now() - started }, 'document ready');

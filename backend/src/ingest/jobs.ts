@@ -52,6 +52,24 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
     await connection.set(pauseLeaseKey, String(process.pid), 'PX', leaseMs);
   }
 
+  // A finished job with the same id would make add() a no-op, so clear it first.
+  async function clearFinished(documentId: string): Promise<void> {
+    const previous = await queue.getJob(documentId);
+    if (previous && !(await previous.isActive())) await previous.remove();
+  }
+
+  // `queued` once Redis confirms the adds, `deferred` when it fails or does not answer within waitMs.
+  async function confirmedWithin(waitMs: number, adds: () => Promise<void>): Promise<'queued' | 'deferred'> {
+    const add = adds().then(() => 'queued' as const);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'deferred'>((resolve) => (timer = setTimeout(() => resolve('deferred'), waitMs)));
+    try {
+      return await Promise.race([add.catch(() => 'deferred' as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     queue,
     /**
@@ -61,20 +79,21 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
      */
     async enqueue(documentId: string, waitMs = 3000): Promise<'queued' | 'deferred'> {
       const data = JOBS.ingest.parse({ documentId });
-      const add = (async () => {
-        // A finished job with the same id would make add() a no-op, so clear it first.
-        const previous = await queue.getJob(documentId);
-        if (previous && !(await previous.isActive())) await previous.remove();
+      return confirmedWithin(waitMs, async () => {
+        await clearFinished(documentId);
         await queue.add('ingest', data, { jobId: documentId });
-        return 'queued' as const;
-      })();
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'deferred'>((resolve) => (timer = setTimeout(() => resolve('deferred'), waitMs)));
-      try {
-        return await Promise.race([add.catch(() => 'deferred' as const), late]);
-      } finally {
-        clearTimeout(timer);
-      }
+      });
+    },
+    /**
+     * Enqueues ingestion of many documents in one bulk add (a re-index), with one wait for Redis
+     * in all; `deferred` as for `enqueue`, for all of them.
+     */
+    async enqueueMany(documentIds: string[], waitMs = 3000): Promise<'queued' | 'deferred'> {
+      const jobs = documentIds.map((documentId) => ({ name: 'ingest' as const, data: JOBS.ingest.parse({ documentId }), opts: { jobId: documentId } }));
+      return confirmedWithin(waitMs, async () => {
+        await Promise.all(documentIds.map(clearFinished));
+        await queue.addBulk(jobs);
+      });
     },
     /** Whether BullMQ holds a job for this document (waiting, delayed, active or failed). */
     async hasJob(documentId: string): Promise<boolean> {

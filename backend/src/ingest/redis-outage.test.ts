@@ -69,4 +69,25 @@ describe('when Redis goes away', () => {
     assert.equal(again.chunkCount, doc.chunkCount ?? again.chunkCount);
     assert.equal(stack.services.chunks.countForDocument(doc.id), again.chunkCount);
   });
+
+  it('re-indexes while Redis is away: every document waits, and is ingested again once Redis is back', async () => {
+    const doc = (await upload(stack, [{ name: 'reindex-outage.txt', bytes: 'The sluice gate closes when the tide gauge reads above four metres.' }])).body.documents![0]!;
+    const before = await stack.waitForStatus(doc.id, ['ready']);
+    stopRedis();
+    await new Promise((r) => setTimeout(r, 300));
+
+    const res = await stack.fetch('/api/v1/admin/reindex', { method: 'POST' });
+    assert.equal(res.status, 202);
+    assert.equal(((await res.json()) as { queued: number }).queued, stack.services.documents.allIds().length);
+    const waiting = stack.services.documents.get(doc.id)!;
+    assert.equal(waiting.status, 'queued');
+    assert.equal(waiting.stage, 'waiting');
+    assert.equal(waiting.error_code, 'redis_unavailable');
+
+    await startRedis();
+    const again = await stack.waitForStatus(doc.id, ['ready', 'failed'], 30_000);
+    assert.equal(again.status, 'ready');
+    assert.equal(again.error, null);
+    assert.equal(again.chunkCount, before.chunkCount);
+  });
 });

@@ -2,7 +2,6 @@ import type { VectorStore } from '../clients/chroma.ts';
 import type { Config } from '../config.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { secondsSince, type Metrics } from '../metrics/metrics.ts';
-import type { SettingsStore } from '../settings/settings.store.ts';
 import type { ChunkRow, ChunksRepository } from './chunks.repository.ts';
 import { fuseTopK, normalise, type FusionMethod, type RankedList } from './fusion.ts';
 import type { KeywordSearcher } from './keyword-pool.ts';
@@ -49,7 +48,6 @@ export interface RetrievalDeps {
   vectors: VectorStore;
   chunks: ChunksRepository;
   keywords: Pick<KeywordSearcher, 'search'>;
-  settings: Pick<SettingsStore, 'get'>;
   metrics: Metrics;
   /** Overrides of the configured options (the evaluation compares settings this way). */
   options?: Partial<RetrievalOptions>;
@@ -70,13 +68,16 @@ export function createRetrievalService(deps: RetrievalDeps) {
     }
   };
 
-  /** Search with an already-embedded question (what the latency benchmark measures). */
+  /**
+   * Search with an already-embedded question (what the latency benchmark measures). `model` is the
+   * embedding model the vector came from: it names the Chroma collection searched.
+   */
   async function search(
     question: string,
     vector: number[],
     collectionIds: string[],
     k: number,
-    model = deps.settings.get().embedModel,
+    model: string,
     documentIds?: string[],
   ): Promise<RetrievedChunk[]> {
     const candidates = Math.max(k * 4, 20);
@@ -103,8 +104,11 @@ export function createRetrievalService(deps: RetrievalDeps) {
   return {
     search,
     options,
-    /** Embeds the question (cached) and searches; returns the chunks best first. With documentIds, only those documents' chunks. */
-    async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string } = deps.settings.get(), documentIds?: string[]) {
+    /**
+     * Embeds the question (cached) and searches; returns the chunks best first. The caller passes
+     * the settings in force. With documentIds, only those documents' chunks.
+     */
+    async retrieve(question: string, collectionIds: string[], settings: { topK: number; embedModel: string }, documentIds?: string[]) {
       const t0 = performance.now();
       const [vector] = await timedLeg('embed', () => embedder.embed([question], settings.embedModel));
       const t1 = performance.now();

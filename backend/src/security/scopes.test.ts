@@ -70,6 +70,7 @@ const PROBES: RouteProbe[] = [
     { rating: 'up' },
   ),
   probe('GET /api/v1/admin/feedback', ADMIN_ROW),
+  probe('GET /api/v1/admin/feedback/export', 'GET /api/v1/admin/feedback/export'),
   probe('GET /api/v1/collections', 'GET /api/v1/collections[/:id]'),
   probe('GET /api/v1/collections/:id', 'GET /api/v1/collections[/:id]', '/api/v1/collections/default'),
   probe('POST /api/v1/collections', 'POST/PATCH/DELETE /api/v1/collections[/:id]', undefined, {}),

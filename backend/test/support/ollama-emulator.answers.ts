@@ -132,13 +132,16 @@ function sentencesOf(text: string): string[] {
  * The emulated model's answer: quote the sentence that best matches the question from the source
  * with the largest word overlap, citing it as `[n]`; otherwise say the answer was not found.
  */
-export function answerQuestion(question: string, sources: PromptSource[]): string {
+export function answerQuestion(question: string, sources: PromptSource[], citeSource: number | null = null): string {
   const asked = contentWords(question);
   let best: { source: PromptSource; score: number } | null = null;
   for (const source of sources) {
     const score = overlap(asked, source.text);
     if (score > 0 && (best === null || score > best.score)) best = { source, score };
   }
+  // A test can make the model answer from one source of its choosing (when the prompt has it).
+  const chosen = citeSource === null ? undefined : sources.find((s) => s.n === citeSource);
+  if (chosen) best = { source: chosen, score: overlap(asked, chosen.text) };
   if (best === null) return NOT_FOUND_ANSWER;
   let sentence = '';
   let sentenceScore = -1;
@@ -154,8 +157,11 @@ export interface PromptMessage {
   content: string;
 }
 
-/** Answers a chat: sources from system and user messages (later numbers win), question from the last user message. */
-export function answerChat(messages: PromptMessage[]): string {
+/**
+ * Answers a chat: sources from system and user messages (later numbers win), question from the
+ * last user message; `citeSource` makes it answer from that source number instead of the best one.
+ */
+export function answerChat(messages: PromptMessage[], citeSource: number | null = null): string {
   const byNumber = new Map<number, PromptSource>();
   let question = '';
   for (const message of messages) {
@@ -164,7 +170,7 @@ export function answerChat(messages: PromptMessage[]): string {
     for (const source of parsed.sources) byNumber.set(source.n, source);
     if (message.role === 'user') question = parsed.rest || message.content;
   }
-  return answerQuestion(question, [...byNumber.values()].sort((a, b) => a.n - b.n));
+  return answerQuestion(question, [...byNumber.values()].sort((a, b) => a.n - b.n), citeSource);
 }
 
 /** Splits an answer into streamable pieces of one word each (or of `chars` characters), keeping the spacing. */

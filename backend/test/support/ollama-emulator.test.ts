@@ -137,6 +137,14 @@ describe('ollama emulator, driven by the official ollama client', () => {
     assert.equal(res.message.content, 'Based on the documents, Visitors sign in at the front desk [1].');
   });
 
+  it('answers from the source citeSource names instead of the best-matching one', async () => {
+    const content = `Sources:\n${SOURCES}\n\nQuestion: How many vacation days does an employee get?`;
+    emu.faults.citeSource = 1;
+    const res = await client.chat({ model: CHAT_MODEL, messages: [{ role: 'user', content }], stream: false });
+    assert.match(res.message.content, /\[1\]\.$/);
+    assert.doesNotMatch(res.message.content, /\[2\]/);
+  });
+
   it('says it could not find the answer without sources or without overlap', async () => {
     const bare = await client.chat({ model: CHAT_MODEL, messages: [{ role: 'user', content: 'How many vacation days?' }] });
     assert.match(bare.message.content, /I could not find/);

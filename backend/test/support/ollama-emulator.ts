@@ -35,6 +35,8 @@ export interface EmulatorFaults {
   zeroEmbeddings: boolean;
   /** After this many streamed chunks, send Ollama's `{"error": …}` line or a line that is not JSON, and end. */
   streamBreak: { after: number; with: 'error' | 'garbage' } | null;
+  /** Answer from (and cite) the prompt's source with this number, not the best-matching one. */
+  citeSource: number | null;
 }
 
 export interface ChatRequestRecord {
@@ -79,7 +81,7 @@ export interface OllamaEmulator {
 const VERSION = '0.12.6';
 
 function defaultFaults(): EmulatorFaults {
-  return { latencyMs: 0, tokenDelayMs: 0, busy: false, dropStreamAfter: null, missingModels: [], streamPieceChars: null, zeroEmbeddings: false, streamBreak: null };
+  return { latencyMs: 0, tokenDelayMs: 0, busy: false, dropStreamAfter: null, missingModels: [], streamPieceChars: null, zeroEmbeddings: false, streamBreak: null, citeSource: null };
 }
 
 function endpointPath(endpoint: string): string {
@@ -207,7 +209,7 @@ export async function startOllamaEmulator(options: OllamaEmulatorOptions = {}): 
         // Like Ollama: an empty conversation only loads the model.
         return sendJson(res, 200, { model: body.model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' });
       }
-      await answer(res, signal, body, 'message', answerChat(messages), messages.map((m) => m.content).join('\n'));
+      await answer(res, signal, body, 'message', answerChat(messages, faults.citeSource), messages.map((m) => m.content).join('\n'));
     },
     'POST /api/generate': async (req, res, signal) => {
       const body = await readJson(req);
@@ -219,7 +221,7 @@ export async function startOllamaEmulator(options: OllamaEmulatorOptions = {}): 
         return sendJson(res, 200, { model: body.model, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'load' });
       }
       const messages = [{ role: 'system', content: system }, { role: 'user', content: prompt }];
-      await answer(res, signal, body, 'response', answerChat(messages), `${system}\n${prompt}`);
+      await answer(res, signal, body, 'response', answerChat(messages, faults.citeSource), `${system}\n${prompt}`);
     },
   };
 

@@ -2,13 +2,32 @@ import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { FeedbackEntryDto } from '@contracts/chat.ts';
 import type { Page } from '@contracts/admin.ts';
-import { api } from '../../api/client.ts';
+import { api, apiFetch } from '../../api/client.ts';
+import { toast } from '../../ui/toast.tsx';
 import { EmptyState } from '../../ui/Notice.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { formatDate } from '../../ui/format.ts';
 import { QueryState } from './QueryState.tsx';
 
 const PAGE = 50;
+
+/** Downloads the rated answers as a question file of the retrieval evaluation. */
+async function exportQuestions() {
+  try {
+    const res = await apiFetch('/admin/feedback/export');
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'feedback-questions.json';
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch {
+    toast('The export failed; try again.', 'error');
+  }
+}
 
 /** What people said about answers, newest first: the rating, the comment, and the question and answer it is about. */
 export function FeedbackAdmin() {
@@ -58,6 +77,12 @@ export function FeedbackAdmin() {
               </tbody>
             </table>
           </div>
+          <p>
+            <button type="button" className="button button-small" onClick={() => void exportQuestions()}>
+              Export as evaluation questions
+            </button>{' '}
+            Good answers become questions that expect their cited document and pages; bad ones are listed for review (see bench/eval/README.md).
+          </p>
           <Pager page={page} pageSize={PAGE} total={feedback.data.total} onPage={setPage} label="Feedback pages" />
         </>
       )}

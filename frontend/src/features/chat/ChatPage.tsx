@@ -13,6 +13,7 @@ import { CitationPanel } from './CitationPanel.tsx';
 import { conversationToMarkdown, exportFileName } from './conversationMarkdown.ts';
 import { CollectionPicker } from './CollectionPicker.tsx';
 import { Composer } from './Composer.tsx';
+import { DocumentPicker, type ChosenDocument } from './DocumentPicker.tsx';
 import { ConversationSidebar } from './ConversationSidebar.tsx';
 import { useCountdown } from './ChatNotice.tsx';
 import { Thread } from './Thread.tsx';
@@ -37,8 +38,8 @@ export default function ChatPage() {
   });
   const [draft, setDraft] = useDraft('chat.question');
   const [chosen, setChosen] = useState<string[]>([]);
-  // "Ask this document": the question is limited to these documents until they are cleared.
-  const [onlyDocuments, setOnlyDocuments] = useState<{ id: string; filename: string }[]>([]);
+  // Chosen documents (or "Ask this document"): questions are limited to them until they are cleared.
+  const [onlyDocuments, setOnlyDocuments] = useState<ChosenDocument[]>([]);
   const [searched, setSearched] = useState<Record<string, string[]>>({});
   const [citation, setCitation] = useState<{ sources: SourceDto[]; n: number } | null>(null);
   const [baseCount, setBaseCount] = useState(0);
@@ -192,16 +193,10 @@ export default function ChatPage() {
           maxLength={QUESTION_MAX}
           focusKey={conversationId ?? 'new'}
           picker={
-            onlyDocuments.length > 0 ? (
-              <span className="document-scope" data-testid="document-scope">
-                Ask only: <strong>{onlyDocuments.map((d) => d.filename).join(', ')}</strong>
-                <button type="button" className="button button-small button-ghost" aria-label="Ask all documents again" onClick={() => setOnlyDocuments([])}>
-                  ×
-                </button>
-              </span>
-            ) : (
-              <CollectionPicker collections={collections.data ?? []} value={chosen} onChange={setChosen} />
-            )
+            <div className="chat-scope">
+              {onlyDocuments.length === 0 && <CollectionPicker collections={collections.data ?? []} value={chosen} onChange={setChosen} />}
+              <DocumentPicker value={onlyDocuments} onChange={setOnlyDocuments} />
+            </div>
           }
         />
       </section>
