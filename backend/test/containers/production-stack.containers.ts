@@ -277,38 +277,6 @@ describe('the production stack in containers', () => {
     }
   });
 
-  step('brings up the monitoring file beside it (all but Grafana), and Prometheus scrapes every target', async () => {
-    const mon = (...args: string[]) => run('docker-compose', [...monitoringArgs, ...args], { maxBuffer: 16 << 20 });
-    // nginx's running configuration with the shipped /grafana/ location included and no Grafana on
-    // the network: it still passes `nginx -t` (the include is written where the location glob points).
-    const grafanaConf = readFileSync(new URL('../../../monitoring/nginx/grafana.conf', import.meta.url), 'utf8');
-    const check = await runWithInput('docker-compose', [...composeArgs, 'exec', '-T', 'nginx', 'sh', '-c',
-      'set -e; d=/tmp/grafana-check; rm -rf $d; cp -r /tmp/nginx/conf $d; cat >$d/grafana.conf; ' +
-      'grep -rl -e /tmp/nginx/conf -e /etc/nginx/locations $d | xargs sed -i -e "s#/tmp/nginx/conf#$d#g" -e "s#/etc/nginx/locations/[*][.]conf#$d/grafana.conf#g"; ' +
-      'grep -rq "include $d/grafana.conf" $d; nginx -t -c $d/nginx.conf; rm -rf $d'], grafanaConf);
-    assert.equal(check.code, 0, check.out);
-    await mon('up', '-d', '--no-build', ...MONITORING);
-    await waitHealthy(180_000, MONITORING);
-    const promGet = async (path: string) => {
-      const { stdout } = await mon('exec', '-T', 'prometheus', 'wget', '-q', '-O', '-', `http://127.0.0.1:9090${path}`);
-      return JSON.parse(stdout) as { data: Record<string, unknown> & { activeTargets?: { labels: { job: string }; health: string }[]; result?: { metric: { job: string } }[] } };
-    };
-    const jobs = ['rag-api', 'rag-worker', 'node', 'redis', 'alertmanager'];
-    let health: Record<string, string[]> = {};
-    let present: string[] = [];
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(2000)) {
-      health = {};
-      for (const t of (await promGet('/api/v1/targets?state=active')).data.activeTargets ?? []) (health[t.labels.job] ??= []).push(t.health);
-      const query = encodeURIComponent('count by (job) ({__name__=~"rag_.+", job=~"rag-api|rag-worker"})');
-      present = ((await promGet(`/api/v1/query?query=${query}`)).data.result ?? []).map((r) => r.metric.job).sort();
-      if (jobs.every((j) => health[j]?.length && health[j].every((h) => h === 'up')) && present.length === 2) break;
-    }
-    for (const job of jobs) assert.ok(health[job]?.length && health[job].every((h) => h === 'up'), `${job}: ${JSON.stringify(health)}`);
-    assert.deepEqual(present, ['rag-api', 'rag-worker']);
-    // The rest of this test runs the production file alone.
-    await mon('rm', '-s', '-f', '-v', ...MONITORING);
-  });
-
   step('streams a cited answer over SSE whose first token arrives before the stream ends', async () => {
     emulator.faults.tokenDelayMs = 40;
     try {
@@ -385,5 +353,36 @@ describe('the production stack in containers', () => {
     assert.deepEqual(await snapshot(token), before1);
     const { done } = await ask(token, 'Which signal does the lighthouse keeper log every night?');
     assert.ok(done.citations.length > 0, 'no citation after the restart');
+  });
+
+  step('brings up the monitoring file beside it (all but Grafana), and Prometheus scrapes every target', async () => {
+    const mon = (...args: string[]) => run('docker-compose', [...monitoringArgs, ...args], { maxBuffer: 16 << 20 });
+    // nginx's running configuration with the shipped /grafana/ location included and no Grafana on
+    // the network: it still passes `nginx -t` (the include is written where the location glob points).
+    const grafanaConf = readFileSync(new URL('../../../monitoring/nginx/grafana.conf', import.meta.url), 'utf8');
+    const check = await runWithInput('docker-compose', [...composeArgs, 'exec', '-T', 'nginx', 'sh', '-c',
+      'set -e; d=/tmp/grafana-check; rm -rf $d; cp -r /tmp/nginx/conf $d; cat >$d/grafana.conf; ' +
+      'grep -rl -e /tmp/nginx/conf -e /etc/nginx/locations $d | xargs sed -i -e "s#/tmp/nginx/conf#$d#g" -e "s#/etc/nginx/locations/[*][.]conf#$d/grafana.conf#g"; ' +
+      'grep -rq "include $d/grafana.conf" $d; nginx -t -c $d/nginx.conf; rm -rf $d'], grafanaConf);
+    assert.equal(check.code, 0, check.out);
+    await mon('up', '-d', '--no-build', ...MONITORING);
+    await waitHealthy(180_000, MONITORING);
+    const promGet = async (path: string) => {
+      const { stdout } = await mon('exec', '-T', 'prometheus', 'wget', '-q', '-O', '-', `http://127.0.0.1:9090${path}`);
+      return JSON.parse(stdout) as { data: Record<string, unknown> & { activeTargets?: { labels: { job: string }; health: string }[]; result?: { metric: { job: string } }[] } };
+    };
+    const jobs = ['rag-api', 'rag-worker', 'node', 'redis', 'alertmanager'];
+    let health: Record<string, string[]> = {};
+    let present: string[] = [];
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(2000)) {
+      health = {};
+      for (const t of (await promGet('/api/v1/targets?state=active')).data.activeTargets ?? []) (health[t.labels.job] ??= []).push(t.health);
+      const query = encodeURIComponent('count by (job) ({__name__=~"rag_.+", job=~"rag-api|rag-worker"})');
+      present = ((await promGet(`/api/v1/query?query=${query}`)).data.result ?? []).map((r) => r.metric.job).sort();
+      if (jobs.every((j) => health[j]?.length && health[j].every((h) => h === 'up')) && present.length === 2) break;
+    }
+    for (const job of jobs) assert.ok(health[job]?.length && health[job].every((h) => h === 'up'), `${job}: ${JSON.stringify(health)}`);
+    assert.deepEqual(present, ['rag-api', 'rag-worker']);
+    await mon('rm', '-s', '-f', '-v', ...MONITORING);
   });
 });
