@@ -56,7 +56,7 @@ cleanup() {
     return
   fi
   log "removing the stack, its volumes and networks, and this run's images"
-  docker-compose "${compose_args[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
+  docker-compose "${compose_args[@]}" -f "$root/docker-compose.monitoring.yml" down -v --remove-orphans >/dev/null 2>&1 || true
   podman rmi "onprem-rag/backend:$tag" "onprem-rag/nginx:$tag" >/dev/null 2>&1 || true
   rm -rf "$work"
   containers_engine_stop
@@ -98,7 +98,7 @@ containers_health_pump "$project"
 
 compose_json=$(printf '%s\n' "${compose_args[@]}" | node -e 'console.log(JSON.stringify(require("fs").readFileSync(0, "utf8").trim().split("\n")))')
 NODE_EXTRA_CA_CERTS="$work/ssl/ca.crt" \
-RAG_COMPOSE_ARGS="$compose_json" RAG_PROJECT="$project" \
+RAG_COMPOSE_ARGS="$compose_json" RAG_PROJECT="$project" RAG_MONITORING_FILE="$root/docker-compose.monitoring.yml" \
 RAG_BASE_URL="https://localhost:$https_port" RAG_HTTP_URL="http://localhost:$http_port" \
 RAG_TLS_HOSTPORT="127.0.0.1:$https_port" RAG_CA_FILE="$work/ssl/ca.crt" \
 RAG_EMULATOR_PORT="$ollama_port" RAG_UPLOAD_MAX_FILE_MB=4 RAG_UPLOAD_MAX_FILES=2 \

@@ -6,7 +6,8 @@
 #
 #   containers_engine_start   podman's Docker API on a private socket; exports DOCKER_HOST
 #   containers_base_images    debian:bookworm-slim and node:24-bookworm-slim (kept between runs)
-#   containers_standins       redis, chromadb/chroma and nginx under the names the compose file pins
+#   containers_standins       redis, chromadb/chroma, nginx, prometheus, alertmanager, node-exporter and
+#                             redis_exporter under the names the compose files pin
 #   containers_build_args     --build-arg flags for the registry and CA this machine needs
 #   containers_health_pump    runs the containers' healthchecks (podman has no scheduler here)
 #   containers_host_override  a compose override naming the host for services (host-gateway)
@@ -21,6 +22,11 @@ repo_root=$(cd "$containers_root/../.." && pwd)
 REDIS_IMAGE=docker.io/library/redis:7.4.3-bookworm
 CHROMA_IMAGE=docker.io/chromadb/chroma:1.0.5
 NGINX_IMAGE=docker.io/library/nginx:1.28.0-bookworm
+# Images the monitoring compose file pins (Grafana has no Debian package and no stand-in).
+PROMETHEUS_IMAGE=docker.io/prom/prometheus:v2.42.0
+ALERTMANAGER_IMAGE=docker.io/prom/alertmanager:v0.25.0
+NODE_EXPORTER_IMAGE=docker.io/prom/node-exporter:v1.5.0
+REDIS_EXPORTER_IMAGE=docker.io/oliver006/redis_exporter:v1.45.0-alpine
 DEBIAN_IMAGE=docker.io/library/debian:bookworm-slim
 NODE_IMAGE=docker.io/library/node:24-bookworm-slim
 
@@ -158,8 +164,12 @@ containers_base_images() {
 containers_standins() {
   local name image dir hash
   containers_build_args
-  for name in redis chroma nginx; do
-    case $name in redis) image=$REDIS_IMAGE ;; chroma) image=$CHROMA_IMAGE ;; nginx) image=$NGINX_IMAGE ;; esac
+  for name in redis chroma nginx prometheus alertmanager node-exporter redis-exporter; do
+    case $name in
+      redis) image=$REDIS_IMAGE ;; chroma) image=$CHROMA_IMAGE ;; nginx) image=$NGINX_IMAGE ;;
+      prometheus) image=$PROMETHEUS_IMAGE ;; alertmanager) image=$ALERTMANAGER_IMAGE ;;
+      node-exporter) image=$NODE_EXPORTER_IMAGE ;; redis-exporter) image=$REDIS_EXPORTER_IMAGE ;;
+    esac
     dir="$containers_root/standins/$name"
     hash=$(recipe_hash "$dir"/*)
     image_has_recipe "$image" "$hash" && continue

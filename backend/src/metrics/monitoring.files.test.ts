@@ -230,8 +230,9 @@ describe('the /grafana/ location for nginx', () => {
     fs.mkdirSync(path.join(tmp, 'locations'));
     // The shipped snippet, with the container name `grafana` replaced by this loopback stand-in.
     const snippet = fs.readFileSync(path.join(MONITORING, 'nginx', 'grafana.conf'), 'utf8');
-    assert.match(snippet, /proxy_pass http:\/\/grafana:3000;/);
-    fs.writeFileSync(path.join(tmp, 'locations', 'grafana.conf'), snippet.replace('http://grafana:3000', `http://127.0.0.1:${grafanaPort}`));
+    // A variable, so nginx resolves the name per request and starts without Grafana.
+    assert.match(snippet, /set \$grafana_upstream grafana:3000;\s+proxy_pass http:\/\/\$grafana_upstream;/);
+    fs.writeFileSync(path.join(tmp, 'locations', 'grafana.conf'), snippet.replace('grafana:3000;', `127.0.0.1:${grafanaPort};`));
     const temp = (name: string) => `${name} ${path.join(tmp, name)};`;
     fs.writeFileSync(
       path.join(tmp, 'nginx.conf'),

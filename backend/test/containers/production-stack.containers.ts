@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -33,6 +34,9 @@ const admin = { email: 'ops@example.org', password: `pw-${crypto.randomUUID()}` 
 const maxFileMb = Number(env('RAG_UPLOAD_MAX_FILE_MB'));
 const maxFiles = Number(env('RAG_UPLOAD_MAX_FILES'));
 const SERVICES = ['nginx', 'api', 'worker', 'chromadb', 'redis'];
+/** The monitoring file's services run here: every one but Grafana, which has no stand-in. */
+const MONITORING = ['prometheus', 'alertmanager', 'node-exporter', 'redis-exporter'];
+const monitoringArgs = [...composeArgs, '-f', env('RAG_MONITORING_FILE')];
 
 const compose = (...args: string[]) => run('docker-compose', [...composeArgs, ...args], { maxBuffer: 16 << 20 });
 const podman = (...args: string[]) => run('podman', args, { maxBuffer: 16 << 20 });
@@ -54,14 +58,14 @@ function runWithInput(command: string, args: string[], input = ''): Promise<{ co
 const openssl = (args: string[]) => runWithInput('openssl', args);
 
 /** Waits until every service's container reports healthy; returns how long that took. */
-async function waitHealthy(timeoutMs = 300_000): Promise<number> {
+async function waitHealthy(timeoutMs = 300_000, services = SERVICES): Promise<number> {
   const started = performance.now();
   let last = '';
   while (performance.now() - started < timeoutMs) {
     const { stdout } = await podman('ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}\t{{.Status}}');
     last = stdout;
-    const healthy = SERVICES.filter((s) => stdout.split('\n').some((l) => l.startsWith(`${container(s)}\t`) && l.includes('(healthy)')));
-    if (healthy.length === SERVICES.length) return performance.now() - started;
+    const healthy = services.filter((s) => stdout.split('\n').some((l) => l.startsWith(`${container(s)}\t`) && l.includes('(healthy)')));
+    if (healthy.length === services.length) return performance.now() - started;
     await sleep(1000);
   }
   throw new Error(`not every service became healthy in ${timeoutMs} ms:\n${last}`);
@@ -349,5 +353,36 @@ describe('the production stack in containers', () => {
     assert.deepEqual(await snapshot(token), before1);
     const { done } = await ask(token, 'Which signal does the lighthouse keeper log every night?');
     assert.ok(done.citations.length > 0, 'no citation after the restart');
+  });
+
+  step('brings up the monitoring file beside it (all but Grafana), and Prometheus scrapes every target', async () => {
+    const mon = (...args: string[]) => run('docker-compose', [...monitoringArgs, ...args], { maxBuffer: 16 << 20 });
+    // nginx's running configuration with the shipped /grafana/ location included and no Grafana on
+    // the network: it still passes `nginx -t` (the include is written where the location glob points).
+    const grafanaConf = readFileSync(new URL('../../../monitoring/nginx/grafana.conf', import.meta.url), 'utf8');
+    const check = await runWithInput('docker-compose', [...composeArgs, 'exec', '-T', 'nginx', 'sh', '-c',
+      'set -e; d=/tmp/grafana-check; rm -rf $d; cp -r /tmp/nginx/conf $d; cat >$d/grafana.conf; ' +
+      'grep -rl -e /tmp/nginx/conf -e /etc/nginx/locations $d | xargs sed -i -e "s#/tmp/nginx/conf#$d#g" -e "s#/etc/nginx/locations/[*][.]conf#$d/grafana.conf#g"; ' +
+      'grep -rq "include $d/grafana.conf" $d; nginx -t -c $d/nginx.conf; rm -rf $d'], grafanaConf);
+    assert.equal(check.code, 0, check.out);
+    await mon('up', '-d', '--no-build', ...MONITORING);
+    await waitHealthy(180_000, MONITORING);
+    const promGet = async (path: string) => {
+      const { stdout } = await mon('exec', '-T', 'prometheus', 'wget', '-q', '-O', '-', `http://127.0.0.1:9090${path}`);
+      return JSON.parse(stdout) as { data: Record<string, unknown> & { activeTargets?: { labels: { job: string }; health: string }[]; result?: { metric: { job: string } }[] } };
+    };
+    const jobs = ['rag-api', 'rag-worker', 'node', 'redis', 'alertmanager'];
+    let health: Record<string, string[]> = {};
+    let present: string[] = [];
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(2000)) {
+      health = {};
+      for (const t of (await promGet('/api/v1/targets?state=active')).data.activeTargets ?? []) (health[t.labels.job] ??= []).push(t.health);
+      const query = encodeURIComponent('count by (job) ({__name__=~"rag_.+", job=~"rag-api|rag-worker"})');
+      present = ((await promGet(`/api/v1/query?query=${query}`)).data.result ?? []).map((r) => r.metric.job).sort();
+      if (jobs.every((j) => health[j]?.length && health[j].every((h) => h === 'up')) && present.length === 2) break;
+    }
+    for (const job of jobs) assert.ok(health[job]?.length && health[job].every((h) => h === 'up'), `${job}: ${JSON.stringify(health)}`);
+    assert.deepEqual(present, ['rag-api', 'rag-worker']);
+    await mon('rm', '-s', '-f', '-v', ...MONITORING);
   });
 });
