@@ -76,7 +76,9 @@ async function waitHealthy(timeoutMs = 300_000, services = SERVICES): Promise<nu
  * the few seconds its resolver caches a name (502/504 in the meantime): give it up to 30 s.
  */
 async function signIn(): Promise<string> {
-  const deadline = Date.now() + 30_000;
+  // After `restart api`, nginx answers 502 until its resolver (valid=10s) and the engine's DNS
+  // both have the api's new address; on a busy machine that has taken over 30 s.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
       method: 'POST',
