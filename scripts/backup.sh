@@ -18,7 +18,8 @@ Usage: scripts/backup.sh [--out DIR] [--archive] [--age-recipient KEY | --gpg-re
   --keep-daily N        afterwards, keep the newest backup of each of the last N days ...
   --keep-weekly N       ... and of each of the last N ISO weeks; delete the other backups in DIR
   --compose             back up the compose deployment (runs the backup in the api container)
-  --compose-file FILE   compose file (default docker-compose.production.yml)
+  --compose-file FILE   compose file(s), ':'-joined (default $COMPOSE_FILE, else docker-compose.production.yml)
+  --env-file FILE       the deployment's settings (default $RAG_ENV_FILE, else .env.production)
   --prune-only          only apply --keep-daily/--keep-weekly to DIR
   --drain-timeout S     longest wait for running ingest jobs once paused (default 300)
 
@@ -40,6 +41,7 @@ keep_daily=""
 keep_weekly=""
 compose=0
 compose_file=${COMPOSE_FILE:-docker-compose.production.yml}
+env_file=${RAG_ENV_FILE:-.env.production}
 prune_only=0
 drain_timeout=300
 
@@ -53,6 +55,7 @@ while [ $# -gt 0 ]; do
     --keep-weekly) keep_weekly=${2:?--keep-weekly needs a number}; shift 2 ;;
     --compose) compose=1; shift ;;
     --compose-file) compose_file=${2:?--compose-file needs a file}; compose=1; shift 2 ;;
+    --env-file) env_file=${2:?--env-file needs a file}; shift 2 ;;
     --prune-only) prune_only=1; shift ;;
     --drain-timeout) drain_timeout=${2:?--drain-timeout needs seconds}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -110,8 +113,9 @@ if [ "$prune_only" -eq 1 ]; then
   exit 0
 fi
 
-compose_cmd=(docker-compose -f "$compose_file")
-[ -f .env.production ] && compose_cmd+=(--env-file .env.production)
+# shellcheck source=scripts/compose.sh
+source "$root/scripts/compose.sh"
+compose_command "$compose_file" "$env_file"
 # Runs the backup command of the product: on this machine, or inside the api container.
 cli() {
   if [ "$compose" -eq 1 ]; then

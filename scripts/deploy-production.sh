@@ -13,8 +13,9 @@ Usage: scripts/deploy-production.sh [deploy] [--version TAG] [options]
        scripts/deploy-production.sh preflight [options]     (only the checks; changes nothing)
 
   --version TAG        image tag to build and run (default: git describe, else a timestamp)
-  --env-file FILE      settings and secrets (default .env.production; mode 600)
-  --compose-file FILE  default docker-compose.production.yml
+  --env-file FILE      settings and secrets (default $RAG_ENV_FILE, else .env.production; mode 600)
+  --compose-file FILE  compose file(s), ':'-joined (default $COMPOSE_FILE, else
+                       docker-compose.production.yml); COMPOSE_PROJECT_NAME names the stack
   --skip-build         the images of TAG are loaded already (docker load / podman load)
   --backup-dir DIR     where the pre-deploy backup goes (default backups/)
   --timeout SECONDS    healthchecks and smoke test must pass within this (default 300)
@@ -39,7 +40,7 @@ EOF
 action=deploy
 case "${1:-}" in deploy|rollback|preflight) action=$1; shift ;; esac
 version=""
-env_file=.env.production
+env_file=${RAG_ENV_FILE:-.env.production}
 compose_file=${COMPOSE_FILE:-docker-compose.production.yml}
 skip_build=0
 backup_dir=backups
@@ -63,6 +64,9 @@ done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/compose.sh
+source "$root/scripts/compose.sh"
+compose_command "$compose_file" "$env_file"
 history=${DEPLOY_HISTORY:-deploy-history.log}
 say() { printf '%s deploy: %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
 failures=()
@@ -75,7 +79,7 @@ env_value() { sed -n "s/^$1=//p" "$env_file" 2>/dev/null | tail -n 1; }
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
 
 engine_socket() { local h=${DOCKER_HOST:-unix:///var/run/docker.sock}; echo "${h#unix://}"; }
-engine_get() { curl -sf --max-time 30 --unix-socket "$(engine_socket)" "http://engine$1"; }
+engine_get() { compose_engine_get "$1"; }
 
 check_engine() {
   local info api ver
@@ -142,7 +146,8 @@ check_env_file() {
 
 check_certificates() {
   local dir key_pub crt_pub server
-  dir=$(env_value TLS_DIR); dir=${dir:-ssl}
+  # As Compose reads it: the environment first, then the env file.
+  dir=${TLS_DIR:-$(env_value TLS_DIR)}; dir=${dir:-ssl}
   if [ ! -f "$dir/server.crt" ] || [ ! -f "$dir/server.key" ]; then
     fail "no certificate: $dir/server.crt and $dir/server.key must exist (ssl/make-cert.sh)"
     return
@@ -178,7 +183,7 @@ check_disk() {
 
 check_ports() {
   local port ours
-  ours=$(docker-compose -f "$compose_file" --env-file "$env_file" ps -q nginx 2>/dev/null || true)
+  ours=$("${compose_cmd[@]}" ps -q nginx 2>/dev/null || true)
   for port in "$(v=$(env_value HTTP_PORT); echo "${v:-80}")" "$(v=$(env_value HTTPS_PORT); echo "${v:-443}")"; do
     if ss -ltnH "sport = :$port" 2>/dev/null | grep -q .; then
       if [ -n "$ours" ]; then pass "port $port is held by this deployment's nginx"
@@ -207,6 +212,18 @@ check_ollama_from_host() {
   done
 }
 
+# Ollama as the containers see it (OLLAMA_HOST, extra_hosts, the egress network): from the running
+# api when there is one, else from a one-off container of the new version. (A one-off container
+# beside a running api is linked to it, which Podman refuses.)
+check_ollama_from_container() { # version
+  local probe="fetch(process.env.OLLAMA_HOST + '/api/tags').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  if [ -n "$(compose "$1" ps -q api 2>/dev/null)" ] && compose "$1" exec -T api true >/dev/null 2>&1; then
+    compose "$1" exec -T api node -e "$probe"
+  else
+    compose "$1" run --rm --no-deps -T api node -e "$probe"
+  fi
+}
+
 preflight() {
   say "pre-flight checks"
   check_engine
@@ -228,9 +245,10 @@ record() { # action version previous outcome seconds
 }
 last_good() { awk -F'\t' '$6 == "ok" {v=$4} END {print v}' "$history" 2>/dev/null || true; }
 
-compose() { RAG_VERSION=$1 docker-compose -f "$compose_file" --env-file "$env_file" "${@:2}"; }
+compose() { RAG_VERSION=$1 "${compose_cmd[@]}" "${@:2}"; }
 
-# Waits until every container of the project is healthy; runs Podman's checks itself (no systemd timers).
+# Waits until every container of the project is healthy; runs Podman's checks itself (no systemd
+# timers). A container that turns unhealthy fails the wait at once: no point waiting out the limit.
 wait_healthy() { # version deadline
   local ids id state all_ok
   while [ "$(date +%s)" -lt "$2" ]; do
@@ -239,6 +257,7 @@ wait_healthy() { # version deadline
     for id in $ids; do
       state=$(engine_get "/containers/$id/json" | grep -o '"Health":{"Status":"[a-z]*"' | cut -d'"' -f6 || true)
       if [ "$state" = starting ] && command -v podman >/dev/null; then podman healthcheck run "$id" >/dev/null 2>&1 || true; fi
+      if [ "$state" = unhealthy ]; then say "container $id is unhealthy"; return 1; fi
       [ -z "$state" ] || [ "$state" = healthy ] || all_ok=0
     done
     [ -n "$ids" ] && [ "$all_ok" -eq 1 ] && return 0
@@ -274,7 +293,7 @@ rollback_to() { # previous-version backup-path-or-empty schema-before
   compose "$previous" up -d --remove-orphans || return 1
   if [ -n "$backup" ] && [ -n "$schema_before" ] && [ "$schema_now" != "$schema_before" ]; then
     say "the database schema changed ($schema_before -> $schema_now): restoring the pre-deploy backup $backup"
-    COMPOSE_FILE=$compose_file bash scripts/restore.sh --compose "$backup" || return 1
+    COMPOSE_FILE=$compose_file RAG_ENV_FILE=$env_file bash scripts/restore.sh --compose "$backup" || return 1
   fi
   wait_healthy "$previous" $(( $(date +%s) + timeout )) || return 1
 }
@@ -298,16 +317,15 @@ case "$action" in
     backup=""; schema_before=""
     if [ -n "$previous" ] && [ -n "$(compose "$previous" ps -q api 2>/dev/null)" ]; then
       say "backing up before the deploy"
-      backup=$(COMPOSE_FILE=$compose_file bash scripts/backup.sh --compose --out "$backup_dir") || { say "the pre-deploy backup failed; nothing was changed"; exit 3; }
+      backup=$(COMPOSE_FILE=$compose_file RAG_ENV_FILE=$env_file bash scripts/backup.sh --compose --out "$backup_dir") || { say "the pre-deploy backup failed; nothing was changed"; exit 3; }
       schema_before=$(schema_version "$previous")
     fi
     if [ "$skip_build" -eq 0 ]; then
       say "building images $version"
       compose "$version" build || { record deploy "$version" "$previous" build-failed $(( $(date +%s) - started )); exit 3; }
     fi
-    say "checking Ollama from a container of $version"
-    compose "$version" run --rm --no-deps -T api node -e "fetch(process.env.OLLAMA_HOST + '/api/tags').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" \
-      || { say "Ollama is not reachable from the containers (OLLAMA_HOST, extra_hosts); nothing was changed"; exit 3; }
+    say "checking Ollama from a container"
+    check_ollama_from_container "$version" || { say "Ollama is not reachable from the containers (OLLAMA_HOST, extra_hosts); nothing was changed"; exit 3; }
     say "starting $version"
     deadline=$(( $(date +%s) + timeout ))
     if compose "$version" up -d --remove-orphans && wait_healthy "$version" "$deadline" && smoke_test "$version"; then
