@@ -3,7 +3,9 @@
 # makes a certificate with ssl/make-cert.sh and a .env.production with scripts/generate-env.sh,
 # starts docker-compose.production.yml with docker-compose on podman, and runs
 # backend/test/containers/production-stack.containers.ts against it over HTTPS, with the Ollama
-# emulator on the host standing in for Ollama. Everything it starts is removed at the end.
+# emulator on the host standing in for Ollama; then backend/test/containers/deploy.containers.ts
+# deploys new versions of it with scripts/deploy-production.sh. Everything it starts is removed at
+# the end.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -57,7 +59,10 @@ cleanup() {
   fi
   log "removing the stack, its volumes and networks, and this run's images"
   docker-compose "${compose_args[@]}" -f "$root/docker-compose.monitoring.yml" down -v --remove-orphans >/dev/null 2>&1 || true
-  podman rmi "onprem-rag/backend:$tag" "onprem-rag/nginx:$tag" >/dev/null 2>&1 || true
+  local image
+  for image in backend nginx; do
+    podman rmi "onprem-rag/$image:$tag" "onprem-rag/$image:$tag-next" "onprem-rag/$image:$tag-broken" >/dev/null 2>&1 || true
+  done
   rm -rf "$work"
   containers_engine_stop
   exit "$rc"
@@ -90,18 +95,24 @@ bash scripts/generate-env.sh --output "$work/.env.production" \
   --set RATE_CHAT_PER_MINUTE=0 >/dev/null
 
 # Test only: podman writes `host-gateway` literally, so the host is named by the egress network's
-# gateway, which is where a server on the host listening on 0.0.0.0 answers.
-containers_host_override "$work/docker-compose.test.yml" egress "$egress_subnet" api worker
+# gateway, which is where a server on the host listening on 0.0.0.0 answers; and the networks carry
+# the IPAM option podman reports, so docker-compose can `up` over the running stack (deploys do).
+containers_host_override "$work/docker-compose.test.yml" "$egress_subnet" "$internal_subnet" "$internal_range" api worker
 
 docker-compose "${compose_args[@]}" config -q
 containers_health_pump "$project"
 
 compose_json=$(printf '%s\n' "${compose_args[@]}" | node -e 'console.log(JSON.stringify(require("fs").readFileSync(0, "utf8").trim().split("\n")))')
-NODE_EXTRA_CA_CERTS="$work/ssl/ca.crt" \
-RAG_COMPOSE_ARGS="$compose_json" RAG_PROJECT="$project" RAG_MONITORING_FILE="$root/docker-compose.monitoring.yml" \
-RAG_BASE_URL="https://localhost:$https_port" RAG_HTTP_URL="http://localhost:$http_port" \
-RAG_TLS_HOSTPORT="127.0.0.1:$https_port" RAG_CA_FILE="$work/ssl/ca.crt" \
-RAG_EMULATOR_PORT="$ollama_port" RAG_UPLOAD_MAX_FILE_MB=4 RAG_UPLOAD_MAX_FILES=2 \
-  node --test --test-concurrency=1 --test-timeout=900000 backend/test/containers/production-stack.containers.ts
+export NODE_EXTRA_CA_CERTS="$work/ssl/ca.crt" \
+  RAG_COMPOSE_ARGS="$compose_json" RAG_PROJECT="$project" RAG_MONITORING_FILE="$root/docker-compose.monitoring.yml" \
+  RAG_BASE_URL="https://localhost:$https_port" RAG_HTTP_URL="http://localhost:$http_port" \
+  RAG_TLS_HOSTPORT="127.0.0.1:$https_port" RAG_CA_FILE="$work/ssl/ca.crt" \
+  RAG_EMULATOR_PORT="$ollama_port" RAG_UPLOAD_MAX_FILE_MB=4 RAG_UPLOAD_MAX_FILES=2 \
+  RAG_VERSION_TAG="$tag" RAG_COMPOSE_FILES="$root/docker-compose.production.yml:$work/docker-compose.test.yml"
+# One file after the other (node --test would order them by name): the deploy test takes over the
+# stack the first one brought up and filled.
+for file in production-stack deploy; do
+  node --test --test-timeout=900000 "backend/test/containers/$file.containers.ts"
+done
 
 printf '# figure: container test took %s s in all\n' "$(($(date +%s) - started))"

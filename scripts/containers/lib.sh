@@ -10,7 +10,8 @@
 #                             redis_exporter under the names the compose files pin
 #   containers_build_args     --build-arg flags for the registry and CA this machine needs
 #   containers_health_pump    runs the containers' healthchecks (podman has no scheduler here)
-#   containers_host_override  a compose override naming the host for services (host-gateway)
+#   containers_host_override  the test's compose override: the host's name for services
+#                             (host-gateway) and podman's IPAM options on the networks
 #   containers_engine_stop    stops what containers_engine_start started
 
 # Builds use the host's network: package mirrors and the npm registry are reached as the host
@@ -181,6 +182,20 @@ containers_standins() {
   done
 }
 
+# The engine's DNS for container names (aardvark-dns 1.4, Debian 12) sometimes exits while a
+# container of its network stops, and netavark does not start it again while its pid file remains:
+# from then on no container resolves another's name (the api times out reaching Redis, nginx
+# answers 502 "api could not be resolved"). Docker's embedded DNS has no such gap, so the harness
+# starts it again, the way netavark does, when it finds it gone.
+containers_dns_keepalive() {
+  local dir=/run/containers/networks/aardvark-dns pid
+  [ -f "$dir/aardvark.pid" ] || return 0
+  pid=$(cat "$dir/aardvark.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then return 0; fi
+  log "the engine's DNS (aardvark-dns) is gone: starting it again"
+  setsid /usr/lib/podman/aardvark-dns --config "$dir" -p 53 run </dev/null >/dev/null 2>&1 &
+}
+
 # Podman 4.3 schedules healthchecks with systemd timers, which these machines lack: run the real
 # check of every container still `starting` (or `unhealthy`) every two seconds, in the background.
 containers_health_pump() {
@@ -190,24 +205,32 @@ containers_health_pump() {
       for c in $(podman ps --filter "label=com.docker.compose.project=$project" --filter health=starting --filter health=unhealthy --format '{{.Names}}' 2>/dev/null); do
         podman healthcheck run "$c" >/dev/null 2>&1 || true
       done
+      containers_dns_keepalive
       sleep 2
     done
   ) &
   export CONTAINERS_PUMP_PID=$!
 }
 
-# Writes a compose override that maps host.docker.internal to the gateway of NETWORK (given the
-# subnet SUBNET, gateway .1) for each SERVICE: podman writes `extra_hosts: host-gateway` literally.
-# Usage: containers_host_override FILE NETWORK SUBNET SERVICE...
+# Writes the test's compose override for podman:
+# - host.docker.internal for each SERVICE is the gateway of the egress network (subnet EGRESS, .1):
+#   podman writes `extra_hosts: host-gateway` literally;
+# - the networks' IPAM options say `driver: host-local`, which podman reports for every network it
+#   made: docker-compose 1.29 compares them and would otherwise refuse every `up` or `run` over a
+#   running stack ("needs to be recreated - IPAM option driver has changed"). Compose replaces a
+#   network's whole definition from the override, so the internal one is repeated in full.
+# Usage: containers_host_override FILE EGRESS INTERNAL_SUBNET INTERNAL_RANGE SERVICE...
 containers_host_override() {
-  local file=$1 network=$2 subnet=$3 service
-  shift 3
-  local gateway=${subnet%.*}.1
+  local file=$1 egress=$2 internal=$3 range=$4 service
+  shift 4
+  local gateway=${egress%.*}.1
   {
     echo "services:"
     for service in "$@"; do
       printf '  %s:\n    extra_hosts:\n      - "host.docker.internal:%s"\n' "$service" "$gateway"
     done
-    printf 'networks:\n  %s:\n    ipam:\n      config:\n        - subnet: %s\n' "$network" "$subnet"
+    printf 'networks:\n'
+    printf '  egress:\n    ipam:\n      config:\n        - subnet: %s\n      options:\n        driver: host-local\n' "$egress"
+    printf '  internal:\n    internal: true\n    ipam:\n      config:\n        - subnet: %s\n          ip_range: %s\n      options:\n        driver: host-local\n' "$internal" "$range"
   } >"$file"
 }

@@ -5,108 +5,31 @@
  * .env.production with the project's own scripts, and passes what it made in RAG_* variables.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { after, before, describe } from 'node:test';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { DocumentDto } from '../../src/contracts/documents.ts';
-import type { ChatDoneDto } from '../../src/contracts/chat.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contracts/events.ts';
 import { makeDocx, makePdf } from '../support/fixtures.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../support/ollama-emulator.ts';
-import { firstTokenAndEnd, readSseTimed } from '../support/sse-stream.ts';
+import { firstTokenAndEnd } from '../support/sse-stream.ts';
+import {
+  ask, baseUrl, composeArgs, compose, container, createAdmin, env, podman, run, runWithInput,
+  SERVICES, signIn as signInAs, sleep, snapshot, stepper, uploadFiles, waitHealthy, waitReady,
+} from './stack.ts';
 
-const run = promisify(execFile);
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this file through scripts/test-containers.sh`);
-  return value;
-};
-
-const composeArgs = JSON.parse(env('RAG_COMPOSE_ARGS')) as string[];
-const project = env('RAG_PROJECT');
-const baseUrl = env('RAG_BASE_URL');
 const httpUrl = env('RAG_HTTP_URL');
 const tlsHostPort = env('RAG_TLS_HOSTPORT');
 const caFile = env('RAG_CA_FILE');
 const admin = { email: 'ops@example.org', password: `pw-${crypto.randomUUID()}` };
 const maxFileMb = Number(env('RAG_UPLOAD_MAX_FILE_MB'));
 const maxFiles = Number(env('RAG_UPLOAD_MAX_FILES'));
-const SERVICES = ['nginx', 'api', 'worker', 'chromadb', 'redis'];
 /** The monitoring file's services run here: every one but Grafana, which has no stand-in. */
 const MONITORING = ['prometheus', 'alertmanager', 'node-exporter', 'redis-exporter'];
 const monitoringArgs = [...composeArgs, '-f', env('RAG_MONITORING_FILE')];
-
-const compose = (...args: string[]) => run('docker-compose', [...composeArgs, ...args], { maxBuffer: 16 << 20 });
-const podman = (...args: string[]) => run('podman', args, { maxBuffer: 16 << 20 });
-const container = (service: string) => `${project}_${service}_1`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs a command with `input` on its standard input; resolves with its exit code and output. */
-function runWithInput(command: string, args: string[], input = ''): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-    child.stdin.end(input);
-  });
-}
 const openssl = (args: string[]) => runWithInput('openssl', args);
-
-/** Waits until every service's container reports healthy; returns how long that took. */
-async function waitHealthy(timeoutMs = 300_000, services = SERVICES): Promise<number> {
-  const started = performance.now();
-  let last = '';
-  while (performance.now() - started < timeoutMs) {
-    const { stdout } = await podman('ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}\t{{.Status}}');
-    last = stdout;
-    const healthy = services.filter((s) => stdout.split('\n').some((l) => l.startsWith(`${container(s)}\t`) && l.includes('(healthy)')));
-    if (healthy.length === services.length) return performance.now() - started;
-    await sleep(1000);
-  }
-  throw new Error(`not every service became healthy in ${timeoutMs} ms:\n${last}`);
-}
-
-/**
- * Signs in through nginx. Right after the api restarts, nginx may still hold its old address for
- * the few seconds its resolver caches a name (502/504 in the meantime): give it up to 30 s.
- */
-async function signIn(): Promise<string> {
-  // After `restart api`, nginx answers 502 until its resolver (valid=10s) and the engine's DNS
-  // both have the api's new address; on a busy machine that has taken over 30 s.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(admin),
-    });
-    if ((res.status === 502 || res.status === 504) && Date.now() < deadline) {
-      await sleep(1000);
-      continue;
-    }
-    assert.equal(res.status, 200, await res.clone().text());
-    return ((await res.json()) as { accessToken: string }).accessToken;
-  }
-}
-
-function api(token: string) {
-  return (pathname: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${token}`);
-    return fetch(`${baseUrl}${pathname}`, { ...init, headers });
-  };
-}
-
-async function uploadFiles(token: string, files: { name: string; bytes: Uint8Array; type: string }[]): Promise<Response> {
-  const form = new FormData();
-  for (const f of files) form.append('files', new Blob([f.bytes], { type: f.type }), f.name);
-  return api(token)('/api/v1/documents', { method: 'POST', body: form });
-}
+const signIn = () => signInAs(admin);
+const step = stepper();
 
 /** A PDF of about `bytes` size with a single page of text (the rest is an attachment). */
 async function pdfOfSize(bytes: number, text: string): Promise<Uint8Array> {
@@ -116,58 +39,6 @@ async function pdfOfSize(bytes: number, text: string): Promise<Uint8Array> {
   for (let i = 0; i < filler.length; i += 65536) crypto.getRandomValues(filler.subarray(i, Math.min(i + 65536, filler.length)));
   await doc.attach(filler, 'filler.bin', { mimeType: 'application/octet-stream' });
   return doc.save({ useObjectStreams: false });
-}
-
-async function ask(token: string, question: string) {
-  const started = performance.now();
-  const res = await api(token)('/api/v1/chat', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ question }),
-  });
-  assert.equal(res.status, 200, res.ok ? '' : await res.text());
-  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const events = await readSseTimed(res, started);
-  const done = events.find((e) => e.event === 'done')?.data as ChatDoneDto | undefined;
-  assert.ok(done, `no done event: ${JSON.stringify(events.map((e) => e.event))}`);
-  return { events, done };
-}
-
-/** What must survive restarts: documents, conversations with their messages, and vectors. */
-async function snapshot(token: string) {
-  const docs = (await (await api(token)('/api/v1/documents?limit=100')).json()) as { items: DocumentDto[] };
-  const convs = (await (await api(token)('/api/v1/conversations?limit=100')).json()) as { items: { id: string }[] };
-  const messages: Record<string, number> = {};
-  for (const c of convs.items) {
-    const full = (await (await api(token)(`/api/v1/conversations/${c.id}`)).json()) as { messages: unknown[] };
-    messages[c.id] = full.messages.length;
-  }
-  // Chroma is on the internal network only: count the vectors from inside the api container.
-  const script = `const b='http://chromadb:8000/api/v2/tenants/default_tenant/databases/default_database/collections';
-    const cs=await (await fetch(b)).json(); let n=0;
-    for (const c of cs) n += Number(await (await fetch(b+'/'+c.id+'/count')).text());
-    console.log(n);`;
-  const { stdout } = await podman('exec', container('api'), 'node', '--input-type=module', '-e', script);
-  return {
-    documents: docs.items.map((d) => `${d.id}:${d.status}:${d.chunkCount}`).sort(),
-    conversations: messages,
-    vectors: Number(stdout.trim()),
-  };
-}
-
-// The steps build on each other: after a failure the rest fail at once instead of waiting on a
-// broken stack.
-let failed = false;
-function step(name: string, fn: () => Promise<void>) {
-  it(name, async () => {
-    if (failed) throw new Error('not run: an earlier step failed');
-    try {
-      await fn();
-    } catch (err) {
-      failed = true;
-      throw err;
-    }
-  });
 }
 
 describe('the production stack in containers', () => {
@@ -191,8 +62,7 @@ describe('the production stack in containers', () => {
   });
 
   step('creates the first admin with the command the README gives', async () => {
-    const { code, out } = await runWithInput('docker-compose', [...composeArgs, 'exec', '-T', 'api', 'node', 'backend/src/cli/create-admin.ts', '--email', admin.email, '--name', 'Ops'], `${admin.password}\n`);
-    assert.equal(code, 0, out);
+    await createAdmin(admin);
   });
 
   step('publishes ports from nginx only', async () => {
@@ -313,14 +183,7 @@ describe('the production stack in containers', () => {
     assert.equal(body.error.code, 'payload_too_large');
     assert.equal(typeof body.error.message, 'string');
 
-    const deadline = Date.now() + 120_000;
-    let doc: DocumentDto | undefined;
-    while (Date.now() < deadline) {
-      doc = (await (await api(token)(`/api/v1/documents/${nearId}`)).json()) as DocumentDto;
-      if (doc.status === 'ready' || doc.status === 'failed') break;
-      await sleep(500);
-    }
-    assert.equal(doc?.status, 'ready', JSON.stringify(doc));
+    await waitReady(token, nearId);
   });
 
   step('answers 502 or 504 in the JSON shape while the api is away', async () => {
