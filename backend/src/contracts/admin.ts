@@ -37,6 +37,7 @@ export const settingsSchema = z.strictObject({
 });
 export type SettingsDto = z.infer<typeof settingsSchema>;
 export const updateSettingsRequestSchema = settingsSchema.partial().strict();
+export type UpdateSettingsRequest = z.infer<typeof updateSettingsRequestSchema>;
 
 export interface AuditEntryDto {
   id: number;
