@@ -36,9 +36,11 @@ export const listDocumentsQuerySchema = z.strictObject({
 });
 export type ListDocumentsQuery = z.infer<typeof listDocumentsQuerySchema>;
 
+/** The form fields of a multipart upload, next to its files. */
 export const uploadFieldsSchema = z.strictObject({
   collectionId: z.string().min(1).max(100).default('default'),
 });
+export type UploadFields = z.infer<typeof uploadFieldsSchema>;
 
 // Any id that is not a document's is simply not found (404), whatever its shape.
 export const documentIdParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });

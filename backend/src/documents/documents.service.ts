@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Db } from '../clients/db.ts';
-import { uploadFieldsSchema, type DocumentChunksDto, type DocumentDto, type ListDocumentsQuery } from '../contracts/documents.ts';
+import type { DocumentChunksDto, DocumentDto, ListDocumentsQuery, UploadFields } from '../contracts/documents.ts';
 import { createDocumentChunksRepository } from './document-chunks.repository.ts';
-import { parseInput } from '../http/validate.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import type { IngestQueue } from '../ingest/jobs.ts';
 import type { DocumentKind } from '../ingest/parse/parse.types.ts';
@@ -55,9 +54,8 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
      * Stores uploaded files and queues them for ingestion. Every file is checked before anything
      * is kept, so one bad file rejects the whole upload and nothing is stored.
      */
-    async upload(uploaded: UploadedFile[], fields: unknown, caller: Caller) {
+    async upload(uploaded: UploadedFile[], { collectionId }: UploadFields, caller: Caller) {
       try {
-        const { collectionId } = parseInput(uploadFieldsSchema, fields ?? {}, 'form fields');
         if (uploaded.length === 0) throw new BadRequestError('no files: send one or more files in the "files" field', undefined, 'invalid_upload');
         deps.access.requireReadable(caller.principal, collectionId);
         await deps.limits.consumeUpload(caller.principal, uploaded.length, uploaded.reduce((n, f) => n + f.size, 0));
