@@ -1,10 +1,9 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
 import { requirePermission } from '../auth/permissions.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import { idParamsSchema, pageQuerySchema } from '../contracts/admin.ts';
-import { chatRequestSchema, feedbackRequestSchema } from '../contracts/chat.ts';
+import { chatRequestSchema, feedbackRequestSchema, messageIdParamsSchema, renameConversationRequestSchema } from '../contracts/chat.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AnswerSink, ChatService } from './chat.service.ts';
@@ -15,8 +14,6 @@ import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import { streamEvents } from './sse.ts';
 
 type SourcesData = Parameters<AnswerSink['sources']>[0];
-const renameSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
-const messageParamsSchema = z.strictObject({ messageId: z.string().min(1).max(100) });
 
 /** POST /chat (SSE or JSON) and the caller's own conversations. */
 export function chatRouter(deps: {
@@ -72,7 +69,7 @@ export function chatRouter(deps: {
   // Only the asker rates an answer of their own conversation; a rating replaces the previous one.
   router.put('/conversations/:id/messages/:messageId/feedback', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);
-    const { messageId } = parseInput(messageParamsSchema, { messageId: req.params.messageId }, 'message id');
+    const { messageId } = parseInput(messageIdParamsSchema, { messageId: req.params.messageId }, 'message id');
     const message = conversations.messages(conversation.id).find((m) => m.id === messageId && m.role === 'assistant');
     if (!message) throw new NotFoundError('answer not found');
     res.json(feedback.save(message.id, principalOf(req).userId, parseInput(feedbackRequestSchema, req.body, 'feedback')));
@@ -88,7 +85,7 @@ export function chatRouter(deps: {
   });
   router.patch('/conversations/:id', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);
-    const { title } = parseInput(renameSchema, req.body, 'conversation change');
+    const { title } = parseInput(renameConversationRequestSchema, req.body, 'conversation change');
     conversations.rename(conversation.id, title);
     res.json({ ...conversation, title });
   });

@@ -106,6 +106,13 @@ export interface MessageDto {
   feedback?: FeedbackDto | null;
 }
 
+/** PATCH /conversations/:id: a new title. */
+export const renameConversationRequestSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
+export type RenameConversationRequest = z.infer<typeof renameConversationRequestSchema>;
+
+/** The `:messageId` of /conversations/:id/messages/:messageId/…; an id that is not an answer's is simply not found. */
+export const messageIdParamsSchema = z.strictObject({ messageId: z.string().min(1).max(100) });
+
 export interface ConversationDto {
   id: string;
   title: string;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DocumentDto, IngestStage } from './documents.ts';
 
 /** socket.io events the server emits to the dashboard, by name. */
@@ -22,10 +23,14 @@ export interface ServerToClientEvents {
   'document.deleted': (payload: { documentId: string; collectionId: string }) => void;
 }
 
+/** The payload of `subscribe` and `unsubscribe`: the collections whose document events to receive (or stop receiving). */
+export const subscribeRequestSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
+export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
+
 export interface ClientToServerEvents {
   /** Join the rooms of these collections; the ack lists them, or says which one was not found (then none is joined). */
-  subscribe: (payload: { collectionIds: string[] }, ack?: (res: { joined: string[] } | { error: { code: string; message: string } }) => void) => void;
-  unsubscribe: (payload: { collectionIds: string[] }) => void;
+  subscribe: (payload: SubscribeRequest, ack?: (res: { joined: string[] } | { error: { code: string; message: string } }) => void) => void;
+  unsubscribe: (payload: SubscribeRequest) => void;
 }
 
 /** What the socket.io handshake must carry: `io(url, { auth: { token } })` with an access token or API key. */

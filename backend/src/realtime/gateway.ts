@@ -2,11 +2,10 @@ import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Server } from 'socket.io';
-import { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
 import { createRedis } from '../clients/redis.ts';
 import type { Config } from '../config.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.ts';
+import { subscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents } from '../contracts/events.ts';
 import type { DocumentEventBus } from '../documents/document-events.ts';
 import { presentDocument } from '../documents/documents.presenter.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
@@ -16,7 +15,6 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { socketGuard } from './socket-guard.ts';
 
-const subscribeSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
 export const collectionRoom = (id: string) => `collection:${id}`;
 export const userRoom = (id: string) => `user:${id}`;
 
@@ -78,7 +76,7 @@ export async function startGateway(deps: {
       socket.once('disconnect', () => clearTimeout(timer));
     }
     socket.on('subscribe', (payload, ack) => {
-      const parsed = subscribeSchema.safeParse(payload);
+      const parsed = subscribeRequestSchema.safeParse(payload);
       if (!parsed.success) return ack?.({ error: { code: 'bad_request', message: 'subscribe takes { collectionIds: string[] }' } });
       const readable = deps.readableIds(principal);
       const missing = parsed.data.collectionIds.find((id) => !readable.includes(id));
@@ -87,7 +85,7 @@ export async function startGateway(deps: {
       ack?.({ joined: parsed.data.collectionIds });
     });
     socket.on('unsubscribe', (payload) => {
-      const parsed = subscribeSchema.safeParse(payload);
+      const parsed = subscribeRequestSchema.safeParse(payload);
       if (parsed.success) for (const id of parsed.data.collectionIds) void socket.leave(collectionRoom(id));
     });
   });
