@@ -4,6 +4,7 @@ import { createSecurity } from './auth/security.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
 import { createConversationsRepository } from './chat/conversations.repository.ts';
+import { createConversationsService } from './chat/conversations.service.ts';
 import { createFeedbackRepository } from './chat/feedback.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
 import type { LocalChroma } from './clients/chroma-local.ts';
@@ -51,8 +52,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const documents = createDocumentsRepository(db);
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
-  const conversations = createConversationsRepository(db);
+  const conversationsRepository = createConversationsRepository(db);
   const feedback = createFeedbackRepository(db);
+  const conversationsService = createConversationsService({ conversations: conversationsRepository, feedback });
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
   const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
@@ -82,7 +84,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     config,
     llm,
     retrieval,
-    conversations,
+    conversations: conversationsRepository,
     cache: createAnswerCache({ collections: collectionsRepository, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
     access: collections,
     documents,
@@ -117,7 +119,8 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     chunks,
     collections,
     collectionsRepository,
-    conversations,
+    conversationsRepository,
+    conversationsService,
     queue,
     bus,
     security,

@@ -79,6 +79,7 @@ export const feedbackRequestSchema = z.strictObject({
   rating: z.enum(FEEDBACK_RATINGS),
   comment: z.string().trim().max(2000).default(''),
 });
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
 
 export interface FeedbackDto {
   rating: (typeof FEEDBACK_RATINGS)[number];
