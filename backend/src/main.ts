@@ -35,13 +35,13 @@ export async function start(config: Config, logger: Logger) {
     const worker = startIngestWorker({
       config,
       connection: services.queueConnection,
-      documents: services.documents,
+      documents: services.documentsRepository,
       fail: services.failDocument,
-      process: services.ingest,
+      ingest: services.ingest,
       metrics: services.metrics,
       logger: scoped(logger, 'ingest'),
     });
-    const sweep = startIngestSweep({ documents: services.documents, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
+    const sweep = startIngestSweep({ documents: services.documentsRepository, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
     stops.push(async () => sweep.stop(), () => worker.drain());
     logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
   }
@@ -69,10 +69,10 @@ export async function start(config: Config, logger: Logger) {
       config,
       server,
       connection: services.queueConnection,
-      documents: services.documents,
+      documents: services.documentsRepository,
       bus: services.bus,
       verifyBearer: services.security.authenticator.verifyBearer,
-      readableIds: services.collections.readableIds,
+      readableIds: services.collectionsService.readableIds,
       metrics: services.metrics,
       logger: scoped(logger, 'socket'),
     });

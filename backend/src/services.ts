@@ -49,7 +49,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const llm = overrides.llm ?? createOllamaClient(config, ollamaObserver(metrics));
   const vectors = overrides.vectors ?? createChromaStore(config.chroma.url, config.chroma.prefix);
   const files = createFileStore(config.paths);
-  const documents = createDocumentsRepository(db);
+  const documentsRepository = createDocumentsRepository(db);
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
   const conversationsRepository = createConversationsRepository(db);
@@ -61,17 +61,17 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
   const fileLinks = createFileLinks(jwtSecret);
   const { settings, audit } = security;
-  const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
+  const collectionsService = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, metrics, logger: scoped(logger, 'llm') });
   const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
   const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, metrics });
 
   const documentsService = createDocumentsService({
     db,
-    access: collections,
+    access: collectionsService,
     limits: security.limits,
     audit,
-    documents,
+    documents: documentsRepository,
     collections: collectionsRepository,
     chunks,
     vectors,
@@ -86,14 +86,14 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     retrieval,
     conversations: conversationsRepository,
     cache: createAnswerCache({ collections: collectionsRepository, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
-    access: collections,
-    documents,
+    access: collectionsService,
+    documents: documentsRepository,
     settings,
     metrics,
     logger: scoped(logger, 'llm'),
   });
-  const ingest = createIngestProcessor({ config, documents, collections: collectionsRepository, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
-  const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
+  const ingest = createIngestProcessor({ config, documents: documentsRepository, collections: collectionsRepository, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
+  const failDocument = createDocumentFailer({ documents: documentsRepository, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
   registerStateMetrics(metrics.registry, {
     health,
@@ -115,9 +115,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     llm,
     vectors,
     files,
-    documents,
+    documentsRepository,
     chunks,
-    collections,
+    collectionsService,
     collectionsRepository,
     conversationsRepository,
     conversationsService,

@@ -92,7 +92,7 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
       return 0;
     }
     const result = await createBackup(
-      { config, db: services.db, documents: services.documents, queue: services.queue, vectors: services.vectors, files: services.files, logger: scoped(logger, 'backup') },
+      { config, db: services.db, documents: services.documentsRepository, queue: services.queue, vectors: services.vectors, files: services.files, logger: scoped(logger, 'backup') },
       { outDir: args.out!, drainTimeoutMs: drainTimeoutS * 1000 },
     );
     for (const warning of result.manifest.warnings) err.write(`warning: ${warning}\n`);
