@@ -13,17 +13,6 @@ export type JobData<N extends JobName> = z.infer<(typeof JOBS)[N]>;
 
 export const INGEST_QUEUE = 'ingest';
 
-/** Progress a job reports through job.updateProgress. */
-export const progressSchema = z.object({
-  stage: z.enum(['parsing', 'chunking', 'embedding', 'indexing']),
-  /** What done and total count: pages while parsing, chunks from then on. */
-  unit: z.enum(['page', 'chunk']),
-  done: z.number().int().min(0),
-  total: z.number().int().min(0),
-  percent: z.number().int().min(0).max(100),
-});
-export type IngestProgress = z.infer<typeof progressSchema>;
-
 export function queuePrefix(config: Pick<Config, 'redis'>): string {
   return `${config.redis.prefix}:bull`;
 }
