@@ -22,6 +22,7 @@ import { createEmbedder } from './embedding/embedder.ts';
 import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
+import { createReindexQueue } from './ingest/reindex.job.ts';
 import { scoped, type Logger } from './logger.ts';
 import { createCorpusRepository } from './metrics/corpus.repository.ts';
 import { createMetrics, ollamaObserver } from './metrics/metrics.ts';
@@ -54,6 +55,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const conversations = createConversationsRepository(db);
   const feedback = createFeedbackRepository(db);
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
+  const reindexQueue = createReindexQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
   const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
   const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
@@ -75,6 +77,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     vectors,
     files,
     queue,
+    reindex: reindexQueue,
     events: bus,
     logger: scoped(logger, 'documents'),
   });
@@ -119,6 +122,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     collectionsRepository,
     conversations,
     queue,
+    reindexQueue,
     bus,
     security,
     embedder,
@@ -134,6 +138,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     /** Closes what this container opened, in reverse order. */
     async close() {
       await queue.close();
+      await reindexQueue.close();
       await keywords.close();
       queueConnection.disconnect();
       redis.disconnect();

@@ -1,3 +1,4 @@
+import type { ReindexProgress } from './admin.ts';
 import type { DocumentDto, IngestProgress } from './documents.ts';
 
 /** socket.io events the server emits to the dashboard, by name. */
@@ -7,6 +8,8 @@ export interface ServerToClientEvents {
   'document.ready': (doc: DocumentDto) => void;
   'document.failed': (doc: DocumentDto) => void;
   'document.deleted': (payload: { documentId: string; collectionId: string }) => void;
+  /** To the sockets of the admin who asked for a re-index. */
+  'reindex.progress': (progress: Pick<ReindexProgress, 'done' | 'total'>) => void;
 }
 
 export interface ClientToServerEvents {

@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.ts';
 import type { DocumentEventBus } from '../documents/document-events.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
-import { INGEST_QUEUE, queuePrefix } from '../ingest/jobs.ts';
+import { INGEST_QUEUE, queuePrefix, REINDEX_QUEUE } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createJobEventRelay, listenToQueues } from './job-events.ts';
@@ -98,6 +98,7 @@ export async function startGateway(deps: {
   const relay = createJobEventRelay({ documents, logger, emit: (room, event, ...args) => local.to(room).emit(event, ...args) });
   const queues = {
     ingest: new QueueEvents(INGEST_QUEUE, { connection: deps.connection, prefix: queuePrefix(config) }),
+    reindex: new QueueEvents(REINDEX_QUEUE, { connection: deps.connection, prefix: queuePrefix(config) }),
   };
   for (const events of Object.values(queues)) events.on('error', (err) => logger.warn({ err }, 'queue events error'));
   listenToQueues(queues, relay.relay);

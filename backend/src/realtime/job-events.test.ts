@@ -86,4 +86,12 @@ describe('the queue event relay', () => {
       ],
     );
   });
+
+  it('sends re-index progress to the room of the admin who asked for it, and to nobody when nobody did', () => {
+    const relay = relayWith();
+    relay.relay({ kind: 'reindex.progress', jobId: 'r-1', data: { requestedBy: 'admin-1', done: 500, total: 1200 } });
+    relay.relay({ kind: 'reindex.progress', jobId: 'r-2', data: { requestedBy: null, done: 1, total: 1 } });
+    relay.relay({ kind: 'reindex.progress', jobId: 'r-3', data: { requestedBy: 'admin-1', done: -1 } });
+    assert.deepEqual(relay.emitted, [{ room: 'user:admin-1', event: 'reindex.progress', payload: { done: 500, total: 1200 } }]);
+  });
 });

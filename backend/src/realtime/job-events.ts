@@ -1,18 +1,20 @@
 import type { QueueEvents } from 'bullmq';
+import { reindexProgressSchema } from '../contracts/admin.ts';
 import { ingestProgressSchema } from '../contracts/documents.ts';
 import type { ServerToClientEvents } from '../contracts/events.ts';
 import { presentDocument } from '../documents/documents.presenter.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import { failedOutsideProcessor } from '../ingest/failure.ts';
 import type { Logger } from '../logger.ts';
-import { collectionRoom } from './rooms.ts';
+import { collectionRoom, userRoom } from './rooms.ts';
 
-/** Every BullMQ queue event the gateway relays, by kind. */
+/** Every BullMQ queue event the gateway relays, by queue and kind. */
 export type JobEvent =
   | { kind: 'ingest.progress'; jobId: string; data: unknown }
   | { kind: 'ingest.completed'; jobId: string }
   | { kind: 'ingest.failed'; jobId: string; failedReason: string }
-  | { kind: 'ingest.delayed'; jobId: string };
+  | { kind: 'ingest.delayed'; jobId: string }
+  | { kind: 'reindex.progress'; jobId: string; data: unknown };
 
 /** Sends one event to the sockets of a room (in the gateway: this process's own sockets). */
 export type EmitToRoom = <E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Parameters<ServerToClientEvents[E]>) => void;
@@ -63,6 +65,11 @@ export function createJobEventRelay(deps: { documents: Pick<DocumentsRepository,
       case 'ingest.delayed':
         relayState(event.jobId);
         return;
+      case 'reindex.progress': {
+        const progress = reindexProgressSchema.safeParse(event.data);
+        if (progress.success && progress.data.requestedBy) emit(userRoom(progress.data.requestedBy), 'reindex.progress', { done: progress.data.done, total: progress.data.total });
+        return;
+      }
       default: {
         const _never: never = event;
         logger.warn({ event: _never }, 'a queue event with no handler');
@@ -79,10 +86,11 @@ export function createJobEventRelay(deps: { documents: Pick<DocumentsRepository,
   };
 }
 
-/** Feeds the events of the ingest queue to `relay`, each as its JobEvent. */
-export function listenToQueues(queues: { ingest: QueueEvents }, relay: (event: JobEvent) => void): void {
+/** Feeds the events of the ingest and re-index queues to `relay`, each as its JobEvent. */
+export function listenToQueues(queues: { ingest: QueueEvents; reindex: QueueEvents }, relay: (event: JobEvent) => void): void {
   queues.ingest.on('progress', ({ jobId, data }) => relay({ kind: 'ingest.progress', jobId, data }));
   queues.ingest.on('completed', ({ jobId }) => relay({ kind: 'ingest.completed', jobId }));
   queues.ingest.on('failed', ({ jobId, failedReason }) => relay({ kind: 'ingest.failed', jobId, failedReason }));
   queues.ingest.on('delayed', ({ jobId }) => relay({ kind: 'ingest.delayed', jobId }));
+  queues.reindex.on('progress', ({ jobId, data }) => relay({ kind: 'reindex.progress', jobId, data }));
 }
