@@ -7,6 +7,7 @@ import { startLocalChroma, type LocalChroma } from './clients/chroma-local.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startIngestWorker } from './ingest/ingest.worker.ts';
 import { startIngestSweep } from './ingest/sweep.ts';
+import { startReindexWorker } from './ingest/reindex.worker.ts';
 import { createLogger, scoped, type Logger } from './logger.ts';
 import { startMetricsServer } from './metrics/metrics.routes.ts';
 import { startGateway } from './realtime/gateway.ts';
@@ -42,7 +43,8 @@ export async function start(config: Config, logger: Logger) {
       logger: scoped(logger, 'ingest'),
     });
     const sweep = startIngestSweep({ documents: services.documentsRepository, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
-    stops.push(async () => sweep.stop(), () => worker.drain());
+    const reindex = startReindexWorker({ config, connection: services.queueConnection, documents: services.documentsRepository, queue: services.queue, logger: scoped(logger, 'ingest') });
+    stops.push(async () => sweep.stop(), () => reindex.close(), () => worker.drain());
     logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
   }
 

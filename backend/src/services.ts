@@ -23,6 +23,7 @@ import { createEmbedder } from './embedding/embedder.ts';
 import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
+import { createReindexQueue } from './ingest/reindex.job.ts';
 import { scoped, type Logger } from './logger.ts';
 import { createCorpusRepository } from './metrics/corpus.repository.ts';
 import { createMetrics, ollamaObserver } from './metrics/metrics.ts';
@@ -56,6 +57,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const feedback = createFeedbackRepository(db);
   const conversationsService = createConversationsService({ conversations: conversationsRepository, feedback });
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
+  const reindexQueue = createReindexQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
   const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
   const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
@@ -77,6 +79,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     vectors,
     files,
     queue,
+    reindex: reindexQueue,
     events: bus,
     logger: scoped(logger, 'documents'),
   });
@@ -122,6 +125,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     conversationsRepository,
     conversationsService,
     queue,
+    reindexQueue,
     bus,
     security,
     embedder,
@@ -137,6 +141,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     /** Closes what this container opened, in reverse order. */
     async close() {
       await queue.close();
+      await reindexQueue.close();
       await keywords.close();
       queueConnection.disconnect();
       redis.disconnect();
