@@ -135,4 +135,14 @@ describe('streamed answer in the chat', () => {
     expect(screen.getByText(/You can ask again in 4\d s/)).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Ask' }) as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it('waits as long as the server says when the stream ends with a rate_limited event', async () => {
+    const body = controllableStream();
+    setup(() => new Response(body.stream, sse()));
+    await ask('How much energy?');
+    body.event('error', { code: 'rate_limited', message: 'too many questions', retryAfterSeconds: 7 });
+    body.close();
+    expect(await screen.findByText('Too many questions in a short time')).toBeTruthy();
+    expect(screen.getByText(/You can ask again in [67] s/)).toBeTruthy();
+  });
 });
