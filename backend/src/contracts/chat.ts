@@ -20,6 +20,12 @@ export function chatRequestSchema(questionMaxChars: number) {
 }
 export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
 
+/** GET /api/v1/chat/limits: the limits a question is held to (from config), so a client can keep to them before it asks. */
+export interface ChatLimitsDto {
+  /** Longest question accepted, in characters (QUESTION_MAX_CHARS). */
+  questionMaxChars: number;
+}
+
 /** A numbered source given to the model, as the answer cites it (`[n]`). */
 export const sourceSchema = z.object({
   n: z.number().int(),
