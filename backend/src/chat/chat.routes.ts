@@ -3,7 +3,7 @@ import { requirePermission } from '../auth/permissions.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import { idParamsSchema, pageQuerySchema } from '../contracts/admin.ts';
-import { chatRequestSchema, feedbackRequestSchema, messageIdParamsSchema, renameConversationRequestSchema } from '../contracts/chat.ts';
+import { chatRequestSchema, feedbackRequestSchema, messageIdParamsSchema, renameConversationRequestSchema, type ChatLimitsDto } from '../contracts/chat.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AnswerSink, ChatService } from './chat.service.ts';
 import type { ConversationsService } from './conversations.service.ts';
@@ -46,6 +46,10 @@ export function chatRouter(deps: {
       const { answer: _answer, sources: _sources, ...done } = await chat.answer(body, principal, sink, abort.signal);
       write({ event: 'done', data: done });
     });
+  });
+
+  router.get('/chat/limits', deps.authenticate, canChat, (_req, res) => {
+    res.json({ questionMaxChars: deps.config.chat.questionMaxChars } satisfies ChatLimitsDto);
   });
 
   // Another person's conversation is as absent as a missing one, whatever else the request says.
