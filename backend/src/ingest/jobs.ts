@@ -22,8 +22,9 @@ export function queuePrefix(config: Pick<Config, 'redis'>): string {
   return `${config.redis.prefix}:bull`;
 }
 
-export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection, logger: Logger) {
-  const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, {
+/** What the product's job queues share: the prefix, retries with capped backoff, failed jobs kept a week. */
+export function queueOptions(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection) {
+  return {
     connection,
     prefix: queuePrefix(config),
     defaultJobOptions: {
@@ -32,7 +33,11 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
       removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },
     },
-  });
+  };
+}
+
+export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection, logger: Logger) {
+  const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, queueOptions(config, connection));
   logQueueErrors(queue, logger, 'ingest');
 
   const pauseLeaseKey = `${queuePrefix(config)}:${INGEST_QUEUE}:backup-pause-lease`;

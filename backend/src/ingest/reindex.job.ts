@@ -5,23 +5,14 @@ import type { Config } from '../config.ts';
 import { reindexProgressSchema } from '../contracts/admin.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { Logger } from '../logger.ts';
-import { confirmedWithin, JOBS, logQueueErrors, queuePrefix, REINDEX_QUEUE, type IngestQueue, type JobData } from './jobs.ts';
+import { confirmedWithin, JOBS, logQueueErrors, queueOptions, REINDEX_QUEUE, type IngestQueue, type JobData } from './jobs.ts';
 
 /** Documents handed to ingestion per bulk add (and per progress report). */
 export const REINDEX_BATCH = 500;
 
 /** The queue of re-index requests: one job per request, carrying the documents it queued again. */
 export function createReindexQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection, logger: Logger) {
-  const queue = new Queue<JobData<'reindex'>, void, 'reindex'>(REINDEX_QUEUE, {
-    connection,
-    prefix: queuePrefix(config),
-    defaultJobOptions: {
-      attempts: config.ingest.attempts,
-      backoff: { type: 'capped' },
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  });
+  const queue = new Queue<JobData<'reindex'>, void, 'reindex'>(REINDEX_QUEUE, queueOptions(config, connection));
   logQueueErrors(queue, logger, 'reindex');
 
   return {
