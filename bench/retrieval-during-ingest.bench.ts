@@ -105,7 +105,7 @@ async function uploadFile(api: { fetch: (p: string, i?: RequestInit) => Promise<
 
 async function waitReady(services: Services, documentId: string): Promise<void> {
   for (;;) {
-    const doc = services.documents.get(documentId);
+    const doc = services.documentsRepository.get(documentId);
     if (doc?.status === 'ready') return;
     if (doc?.status === 'failed' || !doc) throw new Error(`document ${documentId} did not become ready: ${doc?.status ?? 'deleted'}`);
     await new Promise((r) => setTimeout(r, 100));

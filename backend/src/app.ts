@@ -40,9 +40,9 @@ export function createApp(services: Services): express.Express {
   api.use(express.json({ limit: '64kb', strict: true }), rejectPrototypeKeys);
   api.use(securityRouter(security, { listModels: () => services.llm.models() }));
   api.use('/documents', documentsRouter({ service: services.documentsService, fileLinks: services.fileLinks, upload: uploadMiddleware(config, services.files), authenticate }));
-  api.use('/collections', collectionsRouter({ collections: services.collections, authenticate }));
+  api.use('/collections', collectionsRouter({ collections: services.collectionsService, authenticate }));
   api.use('/admin', adminRouter(services, authenticate));
-  api.use(chatRouter({ config, chat: services.chat, conversations: services.conversations, feedback: services.feedback, authenticate, limits: security.limits }));
+  api.use(chatRouter({ config, chat: services.chat, conversations: services.conversationsService, feedback: services.feedback, authenticate, limits: security.limits }));
   app.use('/api/v1', api);
   app.use(webApp(config.paths.web));
 

@@ -7,6 +7,7 @@ import { startLocalChroma, type LocalChroma } from './clients/chroma-local.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startIngestWorker } from './ingest/ingest.worker.ts';
 import { startIngestSweep } from './ingest/sweep.ts';
+import { startReindexWorker } from './ingest/reindex.worker.ts';
 import { createLogger, scoped, type Logger } from './logger.ts';
 import { startMetricsServer } from './metrics/metrics.routes.ts';
 import { startGateway } from './realtime/gateway.ts';
@@ -35,14 +36,15 @@ export async function start(config: Config, logger: Logger) {
     const worker = startIngestWorker({
       config,
       connection: services.queueConnection,
-      documents: services.documents,
+      documents: services.documentsRepository,
       fail: services.failDocument,
-      process: services.ingest,
+      ingest: services.ingest,
       metrics: services.metrics,
       logger: scoped(logger, 'ingest'),
     });
-    const sweep = startIngestSweep({ documents: services.documents, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
-    stops.push(async () => sweep.stop(), () => worker.drain());
+    const sweep = startIngestSweep({ documents: services.documentsRepository, queue: services.queue, fail: services.failDocument, intervalMs: config.ingest.sweepMs, logger: scoped(logger, 'ingest') });
+    const reindex = startReindexWorker({ config, connection: services.queueConnection, documents: services.documentsRepository, queue: services.queue, logger: scoped(logger, 'ingest') });
+    stops.push(async () => sweep.stop(), () => reindex.close(), () => worker.drain());
     logger.info({ concurrency: config.ingest.concurrency }, 'ingest worker started');
   }
 
@@ -69,10 +71,10 @@ export async function start(config: Config, logger: Logger) {
       config,
       server,
       connection: services.queueConnection,
-      documents: services.documents,
+      documents: services.documentsRepository,
       bus: services.bus,
       verifyBearer: services.security.authenticator.verifyBearer,
-      readableIds: services.collections.readableIds,
+      readableIds: services.collectionsService.readableIds,
       metrics: services.metrics,
       logger: scoped(logger, 'socket'),
     });

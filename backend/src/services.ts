@@ -4,6 +4,7 @@ import { createSecurity } from './auth/security.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import { createChatService } from './chat/chat.service.ts';
 import { createConversationsRepository } from './chat/conversations.repository.ts';
+import { createConversationsService } from './chat/conversations.service.ts';
 import { createFeedbackRepository } from './chat/feedback.repository.ts';
 import { createChromaStore, type VectorStore } from './clients/chroma.ts';
 import type { LocalChroma } from './clients/chroma-local.ts';
@@ -22,6 +23,7 @@ import { createEmbedder } from './embedding/embedder.ts';
 import { createDocumentFailer } from './ingest/fail-document.ts';
 import { createIngestProcessor } from './ingest/ingest.job.ts';
 import { createIngestQueue } from './ingest/jobs.ts';
+import { createReindexQueue } from './ingest/reindex.job.ts';
 import { scoped, type Logger } from './logger.ts';
 import { createCorpusRepository } from './metrics/corpus.repository.ts';
 import { createMetrics, ollamaObserver } from './metrics/metrics.ts';
@@ -48,33 +50,36 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const llm = overrides.llm ?? createOllamaClient(config, ollamaObserver(metrics));
   const vectors = overrides.vectors ?? createChromaStore(config.chroma.url, config.chroma.prefix);
   const files = createFileStore(config.paths);
-  const documents = createDocumentsRepository(db);
+  const documentsRepository = createDocumentsRepository(db);
   const chunks = createChunksRepository(db);
   const collectionsRepository = createCollectionsRepository(db);
-  const conversations = createConversationsRepository(db);
+  const conversationsRepository = createConversationsRepository(db);
   const feedback = createFeedbackRepository(db);
+  const conversationsService = createConversationsService({ conversations: conversationsRepository, feedback });
   const queue = createIngestQueue(config, queueConnection, scoped(logger, 'ingest'));
+  const reindexQueue = createReindexQueue(config, queueConnection, scoped(logger, 'ingest'));
   const bus = createDocumentEventBus();
   const jwtSecret = config.auth.jwtSecret ?? loadOrCreateSecret(config.paths.dataDir);
   const security = createSecurity({ config, db, redis, logger: scoped(logger, 'http'), jwtSecret });
   const fileLinks = createFileLinks(jwtSecret);
   const { settings, audit } = security;
-  const collections = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
+  const collectionsService = createCollectionsService({ collections: collectionsRepository, users: security.users, audit });
   const embedder = createEmbedder({ config, llm, redis, settings, metrics, logger: scoped(logger, 'llm') });
   const keywords = createKeywordSearcher(db, config.paths.database, config.retrieval.keywordThreads);
   const retrieval = createRetrievalService({ config, embedder, vectors, chunks, keywords, metrics });
 
   const documentsService = createDocumentsService({
     db,
-    access: collections,
+    access: collectionsService,
     limits: security.limits,
     audit,
-    documents,
+    documents: documentsRepository,
     collections: collectionsRepository,
     chunks,
     vectors,
     files,
     queue,
+    reindex: reindexQueue,
     events: bus,
     logger: scoped(logger, 'documents'),
   });
@@ -82,16 +87,16 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     config,
     llm,
     retrieval,
-    conversations,
+    conversations: conversationsRepository,
     cache: createAnswerCache({ collections: collectionsRepository, redis, prefix: config.redis.prefix, ttlS: config.chat.answerCacheTtlS, logger: scoped(logger, 'llm') }),
-    access: collections,
-    documents,
+    access: collectionsService,
+    documents: documentsRepository,
     settings,
     metrics,
     logger: scoped(logger, 'llm'),
   });
-  const ingest = createIngestProcessor({ config, documents, collections: collectionsRepository, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
-  const failDocument = createDocumentFailer({ documents, chunks, vectors, logger: scoped(logger, 'ingest') });
+  const ingest = createIngestProcessor({ config, documents: documentsRepository, collections: collectionsRepository, chunks, vectors, embedder, files, settings, metrics, logger: scoped(logger, 'ingest') });
+  const failDocument = createDocumentFailer({ documents: documentsRepository, chunks, vectors, logger: scoped(logger, 'ingest') });
   const health = createHealthService({ db, redis, redisUrl: config.redis.url, vectors, llm, settings, localChroma: context.localChroma });
   registerStateMetrics(metrics.registry, {
     health,
@@ -113,12 +118,14 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     llm,
     vectors,
     files,
-    documents,
+    documentsRepository,
     chunks,
-    collections,
+    collectionsService,
     collectionsRepository,
-    conversations,
+    conversationsRepository,
+    conversationsService,
     queue,
+    reindexQueue,
     bus,
     security,
     embedder,
@@ -134,6 +141,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     /** Closes what this container opened, in reverse order. */
     async close() {
       await queue.close();
+      await reindexQueue.close();
       await keywords.close();
       queueConnection.disconnect();
       redis.disconnect();

@@ -147,10 +147,10 @@ async function ingest(services: Services, file: string) {
   await services.files.commit(temp);
   const documentId = randomUUID();
   const filename = path.basename(file);
-  services.documents.insertUnlessDuplicate({ id: documentId, collectionId: 'default', sha256: temp.sha256, filename, kind: kindOf(filename), sizeBytes: temp.size, uploadedBy: null });
+  services.documentsRepository.insertUnlessDuplicate({ id: documentId, collectionId: 'default', sha256: temp.sha256, filename, kind: kindOf(filename), sizeBytes: temp.size, uploadedBy: null });
   const job = { id: documentId, data: { documentId }, updateProgress: async () => undefined } as unknown as Job<{ documentId: string }>;
   await services.ingest(job);
-  const doc = services.documents.get(documentId);
+  const doc = services.documentsRepository.get(documentId);
   if (doc?.status !== 'ready') throw new Error(`${filename} did not become ready: ${doc?.status ?? "deleted"}`);
   return { filename, pages: doc.page_count, chunks: doc.chunk_count, seconds: (performance.now() - t0) / 1000 };
 }

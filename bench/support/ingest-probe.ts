@@ -1,6 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, DocumentProgress, ServerToClientEvents } from '../../backend/src/contracts/events.ts';
-import type { DocumentDto } from '../../backend/src/contracts/documents.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../backend/src/contracts/events.ts';
+import type { DocumentDto, IngestProgress } from '../../backend/src/contracts/documents.ts';
 import type { Services } from '../../backend/src/services.ts';
 
 /** Time spent in calls of one kind, summed. */
@@ -48,7 +48,7 @@ export function timeServiceCalls(services: Services) {
 }
 
 export interface Timeline {
-  progress: { t: number; p: DocumentProgress }[];
+  progress: { t: number; p: IngestProgress }[];
   ready?: { t: number; doc: DocumentDto };
   failed?: { t: number; doc: DocumentDto };
 }

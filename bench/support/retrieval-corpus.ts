@@ -49,7 +49,7 @@ export async function loadCorpus(services: Services, spec: CorpusSpec, onProgres
     ms.embed += performance.now() - t;
 
     t = performance.now();
-    services.documents.insertUnlessDuplicate({
+    services.documentsRepository.insertUnlessDuplicate({
       id: doc.id,
       collectionId: COLLECTION,
       sha256: doc.sha256,
@@ -58,7 +58,7 @@ export async function loadCorpus(services: Services, spec: CorpusSpec, onProgres
       sizeBytes: n * spec.chunkChars,
       uploadedBy: null,
     });
-    services.documents.setStatus(doc.id, 'processing', { stage: 'embedding', progress: 15 });
+    services.documentsRepository.setStatus(doc.id, 'processing', { stage: 'embedding', progress: 15 });
     ms.sqlite += performance.now() - t;
 
     const upsert = services.vectors
@@ -69,7 +69,7 @@ export async function loadCorpus(services: Services, spec: CorpusSpec, onProgres
       .then(async () => {
         const t2 = performance.now();
         await services.chunks.replaceForDocument(doc.id, COLLECTION, pieces);
-        services.documents.setStatus(doc.id, 'ready', { stage: null, progress: 100, pageCount: doc.pages, chunkCount: n, embeddingModel: model, error: null });
+        services.documentsRepository.setStatus(doc.id, 'ready', { stage: null, progress: 100, pageCount: doc.pages, chunkCount: n, embeddingModel: model, error: null });
         ms.sqlite += performance.now() - t2;
       });
     inFlight.add(upsert);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Router, type RequestHandler } from 'express';
 import { requirePermission } from '../auth/permissions.ts';
 import { actorContext } from '../auth/principal.ts';
-import type { ModelsDto, SystemStatusDto } from '../contracts/admin.ts';
+import type { ModelsDto, ReindexResultDto, SystemStatusDto } from '../contracts/admin.ts';
 import type { Services } from '../services.ts';
 
 /** /api/v1/admin: system status, Ollama's models, and re-indexing after a model change. Admins only. */
@@ -26,10 +26,10 @@ export function adminRouter(services: Services, authenticate: RequestHandler): R
     res.json(body);
   });
 
-  // After the embedding model or chunking changes, every document is ingested again.
+  // After the embedding model or chunking changes, every document is ingested again, by a job.
   router.post('/reindex', async (req, res) => {
-    const queued = await services.documentsService.reindexAll(actorContext(req));
-    res.status(202).json({ queued });
+    const body: ReindexResultDto = { queued: await services.documentsService.reindexAll(actorContext(req)) };
+    res.status(202).json(body);
   });
 
   return router;

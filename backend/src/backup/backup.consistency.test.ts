@@ -45,7 +45,7 @@ describe('a backup stays consistent when documents change while it runs', { time
     };
     const s = stack.services;
     const result = await createBackup(
-      { config: stack.config, db: s.db, documents: s.documents, queue: s.queue, vectors, files: s.files, logger: scoped(s.logger, 'backup') },
+      { config: stack.config, db: s.db, documents: s.documentsRepository, queue: s.queue, vectors, files: s.files, logger: scoped(s.logger, 'backup') },
       { outDir },
     );
     assert.ok(struck);

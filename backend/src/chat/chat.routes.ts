@@ -1,28 +1,24 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
 import { requirePermission } from '../auth/permissions.ts';
 import { principalOf } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import { idParamsSchema, pageQuerySchema } from '../contracts/admin.ts';
-import { chatRequestSchema, feedbackRequestSchema } from '../contracts/chat.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { chatRequestSchema, feedbackRequestSchema, messageIdParamsSchema, renameConversationRequestSchema, type ChatLimitsDto } from '../contracts/chat.ts';
 import { parseInput } from '../http/validate.ts';
 import type { AnswerSink, ChatService } from './chat.service.ts';
-import type { ConversationsRepository } from './conversations.repository.ts';
+import type { ConversationsService } from './conversations.service.ts';
 import type { FeedbackRepository } from './feedback.repository.ts';
 import { feedbackAsQuestions } from './feedback-export.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.ts';
 import { streamEvents } from './sse.ts';
 
 type SourcesData = Parameters<AnswerSink['sources']>[0];
-const renameSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
-const messageParamsSchema = z.strictObject({ messageId: z.string().min(1).max(100) });
 
 /** POST /chat (SSE or JSON) and the caller's own conversations. */
 export function chatRouter(deps: {
   config: Config;
   chat: ChatService;
-  conversations: ConversationsRepository;
+  conversations: ConversationsService;
   feedback: FeedbackRepository;
   authenticate: RequestHandler;
   limits: Pick<RateLimits, 'consumeChat'>;
@@ -52,30 +48,28 @@ export function chatRouter(deps: {
     });
   });
 
+  router.get('/chat/limits', deps.authenticate, canChat, (_req, res) => {
+    res.json({ questionMaxChars: deps.config.chat.questionMaxChars } satisfies ChatLimitsDto);
+  });
+
+  // Another person's conversation is as absent as a missing one, whatever else the request says.
   const own = (req: Request) => {
     const { id } = parseInput(idParamsSchema, { id: req.params.id }, 'conversation id');
-    const conversation = conversations.getOwned(id, principalOf(req).userId);
-    if (!conversation) throw new NotFoundError('conversation not found');
-    return conversation;
+    return conversations.requireOwned(id, principalOf(req).userId);
   };
 
   router.get('/conversations', deps.authenticate, canChat, (req, res) => {
-    const { limit, offset } = parseInput(pageQuerySchema, req.query, 'query');
-    res.json({ items: conversations.list(principalOf(req).userId, limit, offset), limit, offset });
+    res.json(conversations.list(principalOf(req).userId, parseInput(pageQuerySchema, req.query, 'query')));
   });
   router.get('/conversations/:id', deps.authenticate, canChat, (req, res) => {
-    const conversation = own(req);
-    const given = feedback.forConversation(conversation.id);
-    const messages = conversations.messages(conversation.id).map((m) => (m.role === 'assistant' ? { ...m, feedback: given.get(m.id) ?? null } : m));
-    res.json({ ...conversation, messages });
+    res.json(conversations.read(own(req)));
   });
   // Only the asker rates an answer of their own conversation; a rating replaces the previous one.
   router.put('/conversations/:id/messages/:messageId/feedback', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);
-    const { messageId } = parseInput(messageParamsSchema, { messageId: req.params.messageId }, 'message id');
-    const message = conversations.messages(conversation.id).find((m) => m.id === messageId && m.role === 'assistant');
-    if (!message) throw new NotFoundError('answer not found');
-    res.json(feedback.save(message.id, principalOf(req).userId, parseInput(feedbackRequestSchema, req.body, 'feedback')));
+    const { messageId } = parseInput(messageIdParamsSchema, { messageId: req.params.messageId }, 'message id');
+    const answerId = conversations.requireAnswer(conversation, messageId);
+    res.json(conversations.rateAnswer(answerId, principalOf(req).userId, parseInput(feedbackRequestSchema, req.body, 'feedback')));
   });
   router.get('/admin/feedback', deps.authenticate, requirePermission('admin'), (req, res) => {
     const { limit, offset } = parseInput(pageQuerySchema, req.query, 'query');
@@ -88,12 +82,11 @@ export function chatRouter(deps: {
   });
   router.patch('/conversations/:id', deps.authenticate, canChat, (req, res) => {
     const conversation = own(req);
-    const { title } = parseInput(renameSchema, req.body, 'conversation change');
-    conversations.rename(conversation.id, title);
-    res.json({ ...conversation, title });
+    const { title } = parseInput(renameConversationRequestSchema, req.body, 'conversation change');
+    res.json(conversations.rename(conversation, title));
   });
   router.delete('/conversations/:id', deps.authenticate, canChat, (req, res) => {
-    conversations.delete(own(req).id);
+    conversations.remove(own(req));
     res.status(204).end();
   });
 

@@ -13,6 +13,7 @@ import type { RetrievalService } from '../retrieval/retrieval.service.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import { createImageFilter } from './answer-text.ts';
 import { extractCitations, presentSources } from './citations.ts';
+import { presentConversation } from './conversations.presenter.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 import { buildPrompt } from './prompt.ts';
 
@@ -66,8 +67,9 @@ export function createChatService(deps: ChatServiceDeps) {
   async function answer(req: ChatRequest, principal: Principal, sink: AnswerSink, signal: AbortSignal): Promise<ChatResponseDto> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const existing = req.conversationId ? conversations.getOwned(req.conversationId, principal.userId) : undefined;
-    if (req.conversationId && !existing) throw new NotFoundError('conversation not found');
+    const owned = req.conversationId ? conversations.getOwned(req.conversationId, principal.userId) : undefined;
+    if (req.conversationId && !owned) throw new NotFoundError('conversation not found');
+    const existing = owned && presentConversation(owned);
     // Only what the asker may read now: a collection asked for by name must be readable (404 if
     // not), and a conversation's collections are narrowed to those still readable.
     const readable = deps.access.readableIds(principal);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../clients/db.ts';
 import { nowIso } from '../clients/db.ts';
-import type { CitationDto, ConversationDto, MessageDto } from '../contracts/chat.ts';
+import type { CitationDto, MessageDto } from '../contracts/chat.ts';
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string;
   title: string;
   collection_ids: string;
@@ -11,7 +11,7 @@ interface ConversationRow {
   created_at: string;
   updated_at: string;
 }
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   role: 'user' | 'assistant';
@@ -21,60 +21,37 @@ interface MessageRow {
   created_at: string;
 }
 
-/** Conversations and their messages; presents rows as DTOs so nothing raw leaves. */
+/** Conversations and their messages, as rows (`conversations.presenter.ts` makes them DTOs). */
 export function createConversationsRepository(db: Db) {
-  const toConversation = (r: ConversationRow): ConversationDto => ({
-    id: r.id,
-    title: r.title,
-    collectionIds: JSON.parse(r.collection_ids) as string[],
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
-  const toMessage = (r: MessageRow): MessageDto => ({
-    id: r.id,
-    role: r.role,
-    content: r.content,
-    status: r.status,
-    citations: JSON.parse(r.citations) as CitationDto[],
-    createdAt: r.created_at,
-  });
-
   return {
-    create(title: string, collectionIds: string[], userId: string | null, id: string = randomUUID()): ConversationDto {
+    create(title: string, collectionIds: string[], userId: string | null, id: string = randomUUID()): void {
       const now = nowIso();
       db.prepare('INSERT INTO conversations (id, title, collection_ids, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         id, title, JSON.stringify(collectionIds), userId, now, now,
       );
-      return { id, title, collectionIds, createdAt: now, updatedAt: now };
     },
     /** The conversation if it is this user's; someone else's is as absent as a missing one. */
-    getOwned(id: string, userId: string): ConversationDto | undefined {
-      const row = db.prepare<[string, string], ConversationRow>('SELECT * FROM conversations WHERE id = ? AND user_id = ?').get(id, userId);
-      return row && toConversation(row);
+    getOwned(id: string, userId: string): ConversationRow | undefined {
+      return db.prepare<[string, string], ConversationRow>('SELECT * FROM conversations WHERE id = ? AND user_id = ?').get(id, userId);
     },
-    list(userId: string, limit: number, offset: number): ConversationDto[] {
+    list(userId: string, limit: number, offset: number): ConversationRow[] {
       return db
         .prepare<[string, number, number], ConversationRow>('SELECT * FROM conversations WHERE user_id = ? ORDER BY updated_at DESC LIMIT ? OFFSET ?')
-        .all(userId, limit, offset)
-        .map(toConversation);
+        .all(userId, limit, offset);
     },
     rename: (id: string, title: string) => db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, nowIso(), id),
     delete: (id: string) => db.prepare('DELETE FROM conversations WHERE id = ?').run(id),
     /** The last `turns` complete messages, oldest first. */
-    recentMessages(conversationId: string, turns: number): MessageDto[] {
+    recentMessages(conversationId: string, turns: number): MessageRow[] {
       return db
         .prepare<[string, number], MessageRow>(
           `SELECT * FROM messages WHERE conversation_id = ? AND status = 'complete' ORDER BY created_at DESC, rowid DESC LIMIT ?`,
         )
         .all(conversationId, turns)
-        .reverse()
-        .map(toMessage);
+        .reverse();
     },
-    messages(conversationId: string): MessageDto[] {
-      return db
-        .prepare<[string], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid')
-        .all(conversationId)
-        .map(toMessage);
+    messages(conversationId: string): MessageRow[] {
+      return db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid').all(conversationId);
     },
     addMessage(m: { conversationId: string; role: 'user' | 'assistant'; content: string; status: MessageDto['status']; citations?: CitationDto[]; model?: string; timings?: unknown }): string {
       const id = randomUUID();

@@ -1,11 +1,13 @@
 import type { NextFunction, Response } from 'express';
 import type { ChatStreamEvent } from '../contracts/chat.ts';
 import { toHttpError } from '../http/error-handler.ts';
+import { TooManyRequestsError } from '../http/errors.ts';
 
 /**
  * Runs `produce` with a writer of server-sent events. Headers go out with the first event, so an
  * error before it still reaches the error middleware as an ordinary JSON error; after it, the error
- * becomes a final `error` event and the stream ends.
+ * becomes a final `error` event and the stream ends (with `retryAfterSeconds` when it is a rate
+ * limit, as Retry-After would have said).
  */
 export async function streamEvents(
   res: Response,
@@ -29,7 +31,8 @@ export async function streamEvents(
   } catch (err) {
     if (!res.headersSent) return next(err);
     const http = toHttpError(err);
-    write({ event: 'error', data: { code: http.code, message: http.message } });
+    const retry = http instanceof TooManyRequestsError ? { retryAfterSeconds: http.retryAfterSeconds } : {};
+    write({ event: 'error', data: { code: http.code, message: http.message, ...retry } });
     res.end();
   }
 }

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createBackup } from '../backup/backup.service.ts';
 import { recordLastSuccess } from '../backup/last-success.ts';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createLogger, scoped } from '../logger.ts';
 import { createServices } from '../services.ts';
+import { EXIT_USAGE, exitWith, loadConfigOrExplain, parseArgsOrExplain } from './command.ts';
 
 const USAGE = `Online backup of this deployment (same environment as the server: DATA_DIR, CHROMA_*, REDIS_*).
 
@@ -22,39 +21,32 @@ Exit codes: 0 done, 1 failed (ingestion is resumed), 2 bad usage or configuratio
 
 /** Runs the command and answers its exit code. */
 export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseArgsOrExplain(
+    {
       args: argv,
       allowPositionals: true,
       strict: true,
       options: { out: { type: 'string' }, 'drain-timeout': { type: 'string' }, size: { type: 'string' }, duration: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } },
-    });
-  } catch (e) {
-    err.write(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+    },
+    USAGE,
+    err,
+  );
+  if (!parsed) return EXIT_USAGE;
   const { values: args, positionals } = parsed;
   const command = positionals[0];
   if (args.help || !command) {
     (args.help ? out : err).write(USAGE);
-    return args.help ? 0 : 2;
+    return args.help ? 0 : EXIT_USAGE;
   }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    err.write(`${e.message}\n`);
-    return 2;
-  }
+  const config = loadConfigOrExplain(err);
+  if (!config) return EXIT_USAGE;
 
   if (command === 'record') {
     const size = Number(args.size);
     const duration = Number(args.duration);
     if (!Number.isInteger(size) || size < 0 || !Number.isFinite(duration) || duration < 0) {
       err.write(`record needs --size BYTES and --duration SECONDS\n\n${USAGE}`);
-      return 2;
+      return EXIT_USAGE;
     }
     const file = recordLastSuccess(config.paths.backupStatus, { time: new Date().toISOString(), sizeBytes: size, durationSeconds: duration, ...(args.name ? { name: args.name } : {}) });
     out.write(`recorded=${file}\n`);
@@ -62,16 +54,16 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
   }
   if (command !== 'create' && command !== 'resume') {
     err.write(`unknown command ${command}\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (command === 'create' && !args.out) {
     err.write(`create needs --out DIR\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const drainTimeoutS = args['drain-timeout'] === undefined ? 300 : Number(args['drain-timeout']);
   if (!Number.isFinite(drainTimeoutS) || drainTimeoutS < 0) {
     err.write('--drain-timeout must be a number of seconds\n');
-    return 2;
+    return EXIT_USAGE;
   }
 
   // Logs go to standard error; standard output carries the result lines the scripts read.
@@ -92,7 +84,7 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
       return 0;
     }
     const result = await createBackup(
-      { config, db: services.db, documents: services.documents, queue: services.queue, vectors: services.vectors, files: services.files, logger: scoped(logger, 'backup') },
+      { config, db: services.db, documents: services.documentsRepository, queue: services.queue, vectors: services.vectors, files: services.files, logger: scoped(logger, 'backup') },
       { outDir: args.out!, drainTimeoutMs: drainTimeoutS * 1000 },
     );
     for (const warning of result.manifest.warnings) err.write(`warning: ${warning}\n`);
@@ -110,12 +102,4 @@ export async function runBackupCli(argv: string[], out: NodeJS.WritableStream, e
   }
 }
 
-if (import.meta.main) {
-  runBackupCli(process.argv.slice(2), process.stdout, process.stderr).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`backup failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (import.meta.main) exitWith(runBackupCli(process.argv.slice(2), process.stdout, process.stderr), 'backup');

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createAuditRepository } from '../audit/audit.repository.ts';
 import { createAuditLog } from '../audit/audit.service.ts';
 import { createRefreshTokensRepository } from '../auth/refresh-tokens.repository.ts';
 import { openDatabase } from '../clients/db.ts';
-import { ConfigError, loadConfig } from '../config.ts';
 import { createUserRequestSchema } from '../contracts/auth.ts';
 import { HttpError } from '../http/errors.ts';
 import { createLogger } from '../logger.ts';
 import { createUsersRepository } from '../users/users.repository.ts';
 import { createUsersService } from '../users/users.service.ts';
+import { EXIT_USAGE, exitWith, loadConfigOrExplain, parseArgsOrExplain } from './command.ts';
 
 const USAGE = `Creates an admin account (there are no default credentials).
 
@@ -22,34 +21,23 @@ The database is the one of DATA_DIR (same environment as the server).
 
 /** Runs the command; the exit code: 0 created, 1 refused (e.g. the email exists), 2 bad usage or config. */
 export async function createAdmin(argv: string[], stdin: NodeJS.ReadStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, strict: true, options: { email: { type: 'string' }, name: { type: 'string' }, 'password-file': { type: 'string' }, help: { type: 'boolean' } } }).values;
-  } catch (e) {
-    err.write(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const args = parseArgsOrExplain({ args: argv, strict: true, options: { email: { type: 'string' }, name: { type: 'string' }, 'password-file': { type: 'string' }, help: { type: 'boolean' } } }, USAGE, err)?.values;
+  if (!args) return EXIT_USAGE;
   if (args.help) {
     out.write(USAGE);
     return 0;
   }
   if (!args.email || !args.name) {
     err.write(`--email and --name are required\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    err.write(`${e.message}\n`);
-    return 2;
-  }
+  const config = loadConfigOrExplain(err);
+  if (!config) return EXIT_USAGE;
   const password = args['password-file'] ? stripNewline(fs.readFileSync(args['password-file'], 'utf8')) : await readPassword(stdin, err);
   const parsed = createUserRequestSchema.safeParse({ email: args.email, name: args.name, role: 'admin', password });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) err.write(`${issue.path.join('.') || 'input'}: ${issue.message}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
 
   const db = openDatabase(config.paths.database);
@@ -101,12 +89,4 @@ async function readPassword(stdin: NodeJS.ReadStream, err: NodeJS.WritableStream
   }
 }
 
-if (import.meta.main) {
-  createAdmin(process.argv.slice(2), process.stdin, process.stdout, process.stderr).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`create-admin failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (import.meta.main) exitWith(createAdmin(process.argv.slice(2), process.stdin, process.stdout, process.stderr), 'create-admin');

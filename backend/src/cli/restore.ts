@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { BackupRefusedError, restoreBackup, verifyBackup } from '../backup/restore.service.ts';
 import { startLocalChroma, type LocalChroma } from '../clients/chroma-local.ts';
 import { createChromaStore } from '../clients/chroma.ts';
 import { createOllamaClient } from '../clients/ollama.ts';
 import { createRedis, redactedUrl } from '../clients/redis.ts';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
 import { createIngestQueue } from '../ingest/jobs.ts';
 import { createLogger, scoped } from '../logger.ts';
+import { EXIT_USAGE, exitWith, loadConfigOrExplain, parseArgsOrExplain } from './command.ts';
 
 const USAGE = `Restores a backup made by backup.ts into this deployment (same environment as the server).
 
@@ -28,13 +28,8 @@ Exit codes: 0 restored (or checked), 1 the restore failed part-way (restore agai
 
 /** Runs the command and answers its exit code. */
 export async function runRestoreCli(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { check: { type: 'boolean' }, 'api-url': { type: 'string' }, help: { type: 'boolean' } } });
-  } catch (e) {
-    err.write(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseArgsOrExplain({ args: argv, allowPositionals: true, strict: true, options: { check: { type: 'boolean' }, 'api-url': { type: 'string' }, help: { type: 'boolean' } } }, USAGE, err);
+  if (!parsed) return EXIT_USAGE;
   const { values: args, positionals } = parsed;
   if (args.help) {
     out.write(USAGE);
@@ -42,17 +37,11 @@ export async function runRestoreCli(argv: string[], out: NodeJS.WritableStream, 
   }
   if (positionals.length !== 1) {
     err.write(`give exactly one backup folder\n\n${USAGE}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const dir = path.resolve(positionals[0]!);
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    err.write(`${e.message}\n`);
-    return 2;
-  }
+  const config = loadConfigOrExplain(err);
+  if (!config) return EXIT_USAGE;
   // Logs go to standard error; standard output carries the result lines the scripts read.
   const logger = createLogger(config, pino.destination({ fd: 2, sync: true }));
 
@@ -135,12 +124,4 @@ async function writersRunning(config: Config, queue: ReturnType<typeof createIng
   return null;
 }
 
-if (import.meta.main) {
-  runRestoreCli(process.argv.slice(2), process.stdout, process.stderr).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`restore failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (import.meta.main) exitWith(runRestoreCli(process.argv.slice(2), process.stdout, process.stderr), 'restore');

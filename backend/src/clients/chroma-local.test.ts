@@ -90,7 +90,7 @@ describe('the embedded Chroma, supervised', () => {
     assert.equal(res.status, 202);
     const id = res.body.documents![0]!.id;
     await until('vectors of the document in Chroma while it is embedding', async () => {
-      const row = app.services.documents.get(id);
+      const row = app.services.documentsRepository.get(id);
       return row?.stage === 'embedding' && (await app.services.vectors.countForDocument(id)) > 0 ? true : undefined;
     });
 

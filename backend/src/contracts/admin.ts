@@ -37,6 +37,7 @@ export const settingsSchema = z.strictObject({
 });
 export type SettingsDto = z.infer<typeof settingsSchema>;
 export const updateSettingsRequestSchema = settingsSchema.partial().strict();
+export type UpdateSettingsRequest = z.infer<typeof updateSettingsRequestSchema>;
 
 export interface AuditEntryDto {
   id: number;
@@ -88,3 +89,21 @@ export interface ModelsDto {
   /** `capabilities` as Ollama reports them ("completion", "embedding"…), null when it does not say. */
   models: { name: string; sizeBytes: number | null; family: string | null; capabilities: string[] | null }[];
 }
+
+/** `POST /admin/reindex` answers 202 with how many documents it queued again. */
+export interface ReindexResultDto {
+  queued: number;
+}
+
+/**
+ * Progress of a re-index job: how many of its documents it has handed to ingestion. The job
+ * reports it with job.updateProgress; the requester's sockets receive `{ done, total }` as
+ * `reindex.progress`, and each document's own progress follows as `document.progress`.
+ */
+export const reindexProgressSchema = z.object({
+  /** Who asked for the re-index (their sockets hear about it); null when nobody did (a script). */
+  requestedBy: z.string().min(1).nullable(),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+export type ReindexProgress = z.infer<typeof reindexProgressSchema>;

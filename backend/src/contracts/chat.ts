@@ -20,57 +20,67 @@ export function chatRequestSchema(questionMaxChars: number) {
 }
 export type ChatRequest = z.infer<ReturnType<typeof chatRequestSchema>>;
 
-export interface SourceDto {
-  n: number;
-  documentId: string;
-  filename: string;
-  page: number | null;
-  snippet: string;
+/** GET /api/v1/chat/limits: the limits a question is held to (from config), so a client can keep to them before it asks. */
+export interface ChatLimitsDto {
+  /** Longest question accepted, in characters (QUESTION_MAX_CHARS). */
+  questionMaxChars: number;
 }
 
-export interface CitationDto extends SourceDto {
-  chunkId: string;
-}
+/** A numbered source given to the model, as the answer cites it (`[n]`). */
+export const sourceSchema = z.object({
+  n: z.number().int(),
+  documentId: z.string(),
+  filename: z.string(),
+  page: z.number().int().nullable(),
+  snippet: z.string(),
+});
+export type SourceDto = z.infer<typeof sourceSchema>;
 
-export interface SearchedDocumentDto {
-  documentId: string;
-  filename: string;
-}
+export const citationSchema = sourceSchema.extend({ chunkId: z.string() });
+export type CitationDto = z.infer<typeof citationSchema>;
 
-export interface ChatTimings {
-  retrievalMs: number;
-  firstTokenMs: number | null;
-  totalMs: number;
-}
+export const searchedDocumentSchema = z.object({ documentId: z.string(), filename: z.string() });
+export type SearchedDocumentDto = z.infer<typeof searchedDocumentSchema>;
 
-export interface ChatDoneDto {
-  conversationId: string;
-  messageId: string;
-  citations: CitationDto[];
-  timings: ChatTimings;
-  cached: boolean;
+export const chatTimingsSchema = z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() });
+export type ChatTimings = z.infer<typeof chatTimingsSchema>;
+
+export const chatDoneSchema = z.object({
+  conversationId: z.string(),
+  messageId: z.string(),
+  citations: z.array(citationSchema),
+  timings: chatTimingsSchema,
+  cached: z.boolean(),
   /** True when no relevant source was found and the model was not asked. */
-  noSources: boolean;
+  noSources: z.boolean(),
   /** Present when the question was limited to documents: the documents searched. */
-  searched?: SearchedDocumentDto[];
+  searched: z.array(searchedDocumentSchema).optional(),
   /**
    * Present when retrieved sources were not given to the model: the context budget
    * (CONTEXT_BUDGET_CHARS) could not hold them with enough of their text each.
    */
-  sourcesLeftOut?: { count: number; reason: 'context_budget' };
-}
+  sourcesLeftOut: z.object({ count: z.number().int(), reason: z.literal('context_budget') }).optional(),
+});
+export type ChatDoneDto = z.infer<typeof chatDoneSchema>;
 
 export interface ChatResponseDto extends ChatDoneDto {
   answer: string;
   sources: SourceDto[];
 }
 
+/** The final `error` event of a stream: the error's code and message; `retryAfterSeconds` when it is `rate_limited`. */
+export const chatStreamErrorSchema = z.object({ code: z.string(), message: z.string(), retryAfterSeconds: z.number().int().nonnegative().optional() });
+export type ChatStreamErrorDto = z.infer<typeof chatStreamErrorSchema>;
+
 /** Server-sent events of a streamed answer, in order: sources, token*, then done or error. */
-export type ChatStreamEvent =
-  | { event: 'sources'; data: { conversationId: string; sources: SourceDto[] } }
-  | { event: 'token'; data: { text: string } }
-  | { event: 'done'; data: ChatDoneDto }
-  | { event: 'error'; data: { code: string; message: string } };
+export const chatStreamEventSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('sources'), data: z.object({ conversationId: z.string(), sources: z.array(sourceSchema) }) }),
+  z.object({ event: z.literal('token'), data: z.object({ text: z.string() }) }),
+  z.object({ event: z.literal('done'), data: chatDoneSchema }),
+  z.object({ event: z.literal('error'), data: chatStreamErrorSchema }),
+]);
+export type ChatStreamEvent = z.infer<typeof chatStreamEventSchema>;
+export const CHAT_STREAM_EVENTS = ['sources', 'token', 'done', 'error'] as const satisfies readonly ChatStreamEvent['event'][];
 
 export const FEEDBACK_RATINGS = ['up', 'down'] as const;
 
@@ -79,6 +89,7 @@ export const feedbackRequestSchema = z.strictObject({
   rating: z.enum(FEEDBACK_RATINGS),
   comment: z.string().trim().max(2000).default(''),
 });
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
 
 export interface FeedbackDto {
   rating: (typeof FEEDBACK_RATINGS)[number];
@@ -105,6 +116,13 @@ export interface MessageDto {
   /** The asker's feedback on an answer, when the conversation is read with it. */
   feedback?: FeedbackDto | null;
 }
+
+/** PATCH /conversations/:id: a new title. */
+export const renameConversationRequestSchema = z.strictObject({ title: z.string().trim().min(1).max(200) });
+export type RenameConversationRequest = z.infer<typeof renameConversationRequestSchema>;
+
+/** The `:messageId` of /conversations/:id/messages/:messageId/…; an id that is not an answer's is simply not found. */
+export const messageIdParamsSchema = z.strictObject({ messageId: z.string().min(1).max(100) });
 
 export interface ConversationDto {
   id: string;

@@ -5,8 +5,32 @@ import { DOCUMENT_KINDS } from '../ingest/parse/parse.types.ts';
 export const DOCUMENT_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
-export const INGEST_STAGES = ['waiting', 'parsing', 'chunking', 'embedding', 'indexing'] as const;
+/** The stages of a running ingestion, in order. */
+export const PROCESSING_STAGES = ['parsing', 'chunking', 'embedding', 'indexing'] as const;
+/** A document's stage: `waiting` while it is queued for a retry or for Redis, then the processing stages. */
+export const INGEST_STAGES = ['waiting', ...PROCESSING_STAGES] as const;
 export type IngestStage = (typeof INGEST_STAGES)[number];
+
+const percentSchema = z.number().int().min(0).max(100);
+
+/**
+ * Progress of one document's ingestion: what the ingest job reports with job.updateProgress, and
+ * what the dashboard receives as `document.progress`. It names the document and its collection,
+ * so the api relays it to the collection's room without reading the database.
+ */
+export const ingestProgressSchema = z.object({
+  documentId: z.string().min(1),
+  collectionId: z.string().min(1),
+  stage: z.enum(PROCESSING_STAGES),
+  /** What done and total count: pages while parsing, chunks from then on. */
+  unit: z.enum(['page', 'chunk']),
+  /** Items done and total within the stage; total is 0 while it is not known yet. */
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  /** Overall percent of the whole ingestion. */
+  percent: percentSchema,
+});
+export type IngestProgress = z.infer<typeof ingestProgressSchema>;
 
 export const documentSchema = z.object({
   id: z.string(),
@@ -17,7 +41,8 @@ export const documentSchema = z.object({
   sha256: z.string(),
   status: z.enum(DOCUMENT_STATUSES),
   stage: z.enum(INGEST_STAGES).nullable(),
-  progress: z.number().int().min(0).max(100),
+  /** The overall percent, as the last progress report gave it. */
+  progress: percentSchema,
   pageCount: z.number().int().nullable(),
   chunkCount: z.number().int().nullable(),
   error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).nullable(),
@@ -36,9 +61,11 @@ export const listDocumentsQuerySchema = z.strictObject({
 });
 export type ListDocumentsQuery = z.infer<typeof listDocumentsQuerySchema>;
 
+/** The form fields of a multipart upload, next to its files. */
 export const uploadFieldsSchema = z.strictObject({
   collectionId: z.string().min(1).max(100).default('default'),
 });
+export type UploadFields = z.infer<typeof uploadFieldsSchema>;
 
 // Any id that is not a document's is simply not found (404), whatever its shape.
 export const documentIdParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });

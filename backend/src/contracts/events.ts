@@ -1,31 +1,26 @@
-import type { DocumentDto, IngestStage } from './documents.ts';
+import { z } from 'zod';
+import type { ReindexProgress } from './admin.ts';
+import type { DocumentDto, IngestProgress } from './documents.ts';
 
 /** socket.io events the server emits to the dashboard, by name. */
-export interface DocumentProgress {
-  documentId: string;
-  collectionId: string;
-  stage: IngestStage;
-  /** What done and total count: pages parsed, then chunks made, embedded and indexed. */
-  unit: 'page' | 'chunk';
-  /** Items done and total within the stage; total is 0 while it is not known yet. */
-  done: number;
-  total: number;
-  /** Overall percent of the whole ingestion. */
-  percent: number;
-}
-
 export interface ServerToClientEvents {
   'document.queued': (doc: DocumentDto) => void;
-  'document.progress': (progress: DocumentProgress) => void;
+  'document.progress': (progress: IngestProgress) => void;
   'document.ready': (doc: DocumentDto) => void;
   'document.failed': (doc: DocumentDto) => void;
   'document.deleted': (payload: { documentId: string; collectionId: string }) => void;
+  /** To the sockets of the admin who asked for a re-index. */
+  'reindex.progress': (progress: Pick<ReindexProgress, 'done' | 'total'>) => void;
 }
+
+/** The payload of `subscribe` and `unsubscribe`: the collections whose document events to receive (or stop receiving). */
+export const subscribeRequestSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
+export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
 export interface ClientToServerEvents {
   /** Join the rooms of these collections; the ack lists them, or says which one was not found (then none is joined). */
-  subscribe: (payload: { collectionIds: string[] }, ack?: (res: { joined: string[] } | { error: { code: string; message: string } }) => void) => void;
-  unsubscribe: (payload: { collectionIds: string[] }) => void;
+  subscribe: (payload: SubscribeRequest, ack?: (res: { joined: string[] } | { error: { code: string; message: string } }) => void) => void;
+  unsubscribe: (payload: SubscribeRequest) => void;
 }
 
 /** What the socket.io handshake must carry: `io(url, { auth: { token } })` with an access token or API key. */

@@ -6,7 +6,7 @@ import { UnauthorizedError } from '../http/errors.ts';
 import type { FileLinks } from './file-links.ts';
 import { parseInput } from '../http/validate.ts';
 import type { DocumentsService } from './documents.service.ts';
-import { uploadedFiles } from './upload.ts';
+import { uploadedForm } from './upload.ts';
 
 /** /api/v1/documents. Readers list and read; editors (and `ingest` keys) upload, delete and retry. */
 export function documentsRouter(deps: { service: DocumentsService; fileLinks: FileLinks; upload: RequestHandler; authenticate: RequestHandler }): Router {
@@ -29,7 +29,8 @@ export function documentsRouter(deps: { service: DocumentsService; fileLinks: Fi
 
   // Authorised before the body is read, so a viewer's upload is refused without storing a byte.
   router.post('/', write, deps.upload, async (req, res) => {
-    const result = await service.upload(uploadedFiles(req), req.body, caller(req));
+    const { files, fields } = uploadedForm(req);
+    const result = await service.upload(files, fields, caller(req));
     res.status(result.documents.some((d) => !d.duplicate) ? 202 : 200).json(result);
   });
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { VectorStore } from '../clients/chroma.ts';
 import type { Db } from '../clients/db.ts';
-import { uploadFieldsSchema, type DocumentChunksDto, type DocumentDto, type ListDocumentsQuery } from '../contracts/documents.ts';
+import type { DocumentChunksDto, DocumentDto, ListDocumentsQuery, UploadFields } from '../contracts/documents.ts';
 import { createDocumentChunksRepository } from './document-chunks.repository.ts';
-import { parseInput } from '../http/validate.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
 import type { IngestQueue } from '../ingest/jobs.ts';
+import type { ReindexQueue } from '../ingest/reindex.job.ts';
 import type { DocumentKind } from '../ingest/parse/parse.types.ts';
 import type { Logger } from '../logger.ts';
 import type { ChunksRepository } from '../retrieval/chunks.repository.ts';
@@ -37,6 +37,7 @@ export interface DocumentsServiceDeps {
   vectors: VectorStore;
   files: FileStore;
   queue: IngestQueue;
+  reindex: Pick<ReindexQueue, 'enqueue'>;
   events: DocumentEvents;
   logger: Logger;
 }
@@ -55,9 +56,8 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
      * Stores uploaded files and queues them for ingestion. Every file is checked before anything
      * is kept, so one bad file rejects the whole upload and nothing is stored.
      */
-    async upload(uploaded: UploadedFile[], fields: unknown, caller: Caller) {
+    async upload(uploaded: UploadedFile[], { collectionId }: UploadFields, caller: Caller) {
       try {
-        const { collectionId } = parseInput(uploadFieldsSchema, fields ?? {}, 'form fields');
         if (uploaded.length === 0) throw new BadRequestError('no files: send one or more files in the "files" field', undefined, 'invalid_upload');
         deps.access.requireReadable(caller.principal, collectionId);
         await deps.limits.consumeUpload(caller.principal, uploaded.length, uploaded.reduce((n, f) => n + f.size, 0));
@@ -139,16 +139,17 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
 
     /**
      * Queues every document for ingestion again (after the embedding model or chunking changed):
-     * the statuses change in one transaction and the jobs go to Redis in one bulk add, so the
-     * request waits for Redis once, whatever the number of documents.
+     * the statuses change in one transaction, then one `reindex` job takes the documents to the
+     * worker, so the request waits for one add whatever their number. Without Redis they wait,
+     * saying why, and the sweep queues each from its status once Redis is back.
      */
     async reindexAll(ctx: { actor: Principal | null; ip: string | null }): Promise<number> {
       const ids = documents.allIds();
       db.transaction(() => {
         for (const id of ids) documents.setStatus(id, 'queued', { stage: null, progress: 0, error: null });
       })();
-      if (ids.length > 0 && (await queue.enqueueMany(ids)) === 'deferred') {
-        deps.logger.warn({ documents: ids.length }, 'Redis did not confirm the re-index jobs; the documents wait for the sweep');
+      if (ids.length > 0 && (await deps.reindex.enqueue({ documentIds: ids, requestedBy: ctx.actor?.userId ?? null })) === 'deferred') {
+        deps.logger.warn({ documents: ids.length }, 'Redis did not confirm the re-index job; the documents wait for the sweep');
         db.transaction(() => ids.forEach(markWaiting))();
       }
       deps.audit.record({ actor: ctx.actor, action: 'documents.reindexed', ip: ctx.ip, details: { documents: ids.length } });

@@ -65,6 +65,12 @@ describe('bad input gets a clear 4xx and nothing is stored', () => {
     ['an unknown field', JSON.stringify({ question: 'why?', temperature: 2 }), 400, /temperature/],
     ['an unknown conversation', JSON.stringify({ question: 'why?', conversationId: crypto.randomUUID() }), 404, /conversation not found/],
   ];
+  it('serves the question limit it holds questions to, for the dashboard to use', async () => {
+    const res = await stack.fetch('/api/v1/chat/limits');
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { questionMaxChars: 500 });
+  });
+
   for (const [what, body, status, message] of chatCases) {
     it(`answers ${status} to a chat request with ${what}`, async () => {
       const res = await chat(body);

@@ -1,7 +1,9 @@
 import type { Request, RequestHandler } from 'express';
 import multer, { MulterError, type StorageEngine } from 'multer';
 import type { Config } from '../config.ts';
+import { uploadFieldsSchema, type UploadFields } from '../contracts/documents.ts';
 import { BadRequestError, ClientClosedRequestError, PayloadTooLargeError } from '../http/errors.ts';
+import { parseInput } from '../http/validate.ts';
 import type { FileStore, StoredTemp } from './file-store.ts';
 
 export type UploadedFile = Express.Multer.File & StoredTemp;
@@ -31,7 +33,10 @@ const MESSAGES: Partial<Record<MulterError['code'], string>> = {
   MISSING_FIELD_NAME: 'a form part has no field name',
 };
 
-/** Parses a multipart upload into temp files under the limits in config; maps multer's errors to ours. */
+/**
+ * Parses a multipart upload into temp files under the limits in config and checks its form fields
+ * (a bad field discards the temp files); maps multer's errors to ours. `uploadedForm` reads the result.
+ */
 export function uploadMiddleware(config: Pick<Config, 'upload'>, store: FileStore): RequestHandler {
   const { maxFileBytes, maxFiles, maxFields } = config.upload;
   const parse = multer({
@@ -53,7 +58,7 @@ export function uploadMiddleware(config: Pick<Config, 'upload'>, store: FileStor
       return;
     }
     parse(req, res, (err: unknown) => {
-      if (!err) return next();
+      if (!err) return void checkFields(req, store).then(() => next(), next);
       // The client hung up mid-upload (or was cut off by the request timeout); multer's temp files are gone.
       if (req.readableAborted || req.socket.destroyed) return next(new ClientClosedRequestError());
       if (err instanceof MulterError) {
@@ -72,6 +77,21 @@ export function uploadMiddleware(config: Pick<Config, 'upload'>, store: FileStor
   };
 }
 
-export function uploadedFiles(req: Request): UploadedFile[] {
+/** Puts the checked form fields in place of the body; a bad field discards the upload's temp files first. */
+async function checkFields(req: Request, store: FileStore): Promise<void> {
+  try {
+    req.body = parseInput(uploadFieldsSchema, req.body ?? {}, 'form fields');
+  } catch (err) {
+    await Promise.all(uploadedFiles(req).map((f) => store.discard(f.tempPath)));
+    throw err;
+  }
+}
+
+/** What `uploadMiddleware` made of the request: the temp files (the handler must commit or discard them) and the checked fields. */
+export function uploadedForm(req: Request): { files: UploadedFile[]; fields: UploadFields } {
+  return { files: uploadedFiles(req), fields: req.body as UploadFields };
+}
+
+function uploadedFiles(req: Request): UploadedFile[] {
   return (req.files as UploadedFile[] | undefined) ?? [];
 }

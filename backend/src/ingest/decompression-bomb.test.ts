@@ -38,7 +38,7 @@ describe('decompression bombs uploaded to the product (api and worker in this pr
 
     // While the PDF bomb is being parsed, a question is answered and an ordinary upload is ingested.
     await waitFor(() => {
-      const row = stack.services.documents.get(pdfId)!;
+      const row = stack.services.documentsRepository.get(pdfId)!;
       return row.stage === 'parsing' || row.status === 'failed' || row.status === 'ready';
     }, 'the PDF bomb being parsed');
     const answer = await stack.fetch('/api/v1/chat', {

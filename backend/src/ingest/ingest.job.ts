@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { VectorStore } from '../clients/chroma.ts';
 import type { CollectionsRepository } from '../collections/collections.repository.ts';
 import type { Config } from '../config.ts';
+import { ingestProgressSchema, type IngestProgress } from '../contracts/documents.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
 import type { FileStore } from '../documents/file-store.ts';
 import type { Logger } from '../logger.ts';
@@ -11,7 +12,7 @@ import { chunkId, type ChunksRepository } from '../retrieval/chunks.repository.t
 import { chunkDocumentYielding } from './chunk/chunk-text.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { PermanentIngestError } from './ingest.errors.ts';
-import { JOBS, type IngestProgress, type JobData } from './jobs.ts';
+import { JOBS, type JobData } from './jobs.ts';
 import { parseFile } from './parse/parse-file.ts';
 
 export interface IngestDeps {
@@ -60,7 +61,7 @@ export function createIngestProcessor(deps: IngestDeps) {
       const percent = Math.min(100, Math.round(STAGE_START[stage] + (total === 0 ? 0 : (span * done) / total)));
       documents.setProgress(documentId, stage, percent);
       const unit = stage === 'parsing' ? 'page' : 'chunk';
-      await job.updateProgress({ stage, unit, done, total, percent } satisfies IngestProgress);
+      await job.updateProgress(ingestProgressSchema.parse({ documentId, collectionId: doc.collection_id, stage, unit, done, total, percent } satisfies IngestProgress));
     };
 
     documents.setStatus(documentId, 'processing', { stage: 'parsing', progress: 0, error: null });

@@ -38,7 +38,7 @@ describe('ingestion and chat when things go wrong', () => {
       assert.equal(doc.error!.code, code);
       assert.equal(doc.error!.retryable, false);
       assert.ok(doc.error!.message.length > 10 && !/Exception|at \w+ \(/.test(doc.error!.message), doc.error!.message);
-      const row = stack.services.documents.get(doc.id)!;
+      const row = stack.services.documentsRepository.get(doc.id)!;
       assert.equal(row.attempts, 1, 'not retried');
       assert.equal((await stack.fetch(`/health`)).status, 200, 'the process stays up');
     });
@@ -55,7 +55,7 @@ describe('ingestion and chat when things go wrong', () => {
     const id = res.body.documents![0]!.id;
     const waiting = await stack.waitForStatus(id, ['queued'], 10_000).then(async () => {
       for (;;) {
-        const d = stack.services.documents.get(id)!;
+        const d = stack.services.documentsRepository.get(id)!;
         if (d.stage === 'waiting') return d;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -63,7 +63,7 @@ describe('ingestion and chat when things go wrong', () => {
     assert.equal(waiting.error_code, 'ollama_unavailable');
     assert.match(waiting.error_message!, /Ollama is unreachable/);
     await new Promise((r) => setTimeout(r, 1500));
-    assert.notEqual(stack.services.documents.get(id)!.status, 'failed', 'waiting is not failing');
+    assert.notEqual(stack.services.documentsRepository.get(id)!.status, 'failed', 'waiting is not failing');
 
     await emulator.up();
     const ready = await stack.waitForStatus(id, ['ready', 'failed'], 30_000);

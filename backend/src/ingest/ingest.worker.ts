@@ -17,7 +17,8 @@ export function startIngestWorker(deps: {
   connection: ConnectionOptions;
   documents: DocumentsRepository;
   fail: FailDocument;
-  process: (job: Job<JobData<'ingest'>>) => Promise<void>;
+  /** Runs one ingest job (parse, chunk, embed, index). */
+  ingest: (job: Job<JobData<'ingest'>>) => Promise<void>;
   metrics: Metrics;
   logger: Logger;
 }) {
@@ -29,7 +30,7 @@ export function startIngestWorker(deps: {
       // Every line logged while the job runs (parser, embedder, stores) carries its id.
       withLogContext({ jobId: String(job.id) }, async () => {
         try {
-          await deps.process(job);
+          await deps.ingest(job);
           if (documents.get(job.data.documentId)?.status === 'ready') outcomes.inc({ outcome: 'ready', reason: 'none' });
         } catch (err) {
           throw await recordFailure(job, err);

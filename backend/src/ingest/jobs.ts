@@ -4,32 +4,27 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
-/** Every job the workers run, with the schema of its data. One job per document: jobId = documentId. */
+/**
+ * Every job the workers run, with the schema of its data. `ingest`: one job per document, jobId =
+ * documentId. `reindex`: one job per re-index request, which hands its documents to `ingest`.
+ */
 export const JOBS = {
   ingest: z.strictObject({ documentId: z.uuid() }),
+  reindex: z.strictObject({ documentIds: z.array(z.uuid()).min(1), requestedBy: z.string().min(1).nullable() }),
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobData<N extends JobName> = z.infer<(typeof JOBS)[N]>;
 
 export const INGEST_QUEUE = 'ingest';
-
-/** Progress a job reports through job.updateProgress. */
-export const progressSchema = z.object({
-  stage: z.enum(['parsing', 'chunking', 'embedding', 'indexing']),
-  /** What done and total count: pages while parsing, chunks from then on. */
-  unit: z.enum(['page', 'chunk']),
-  done: z.number().int().min(0),
-  total: z.number().int().min(0),
-  percent: z.number().int().min(0).max(100),
-});
-export type IngestProgress = z.infer<typeof progressSchema>;
+export const REINDEX_QUEUE = 'reindex';
 
 export function queuePrefix(config: Pick<Config, 'redis'>): string {
   return `${config.redis.prefix}:bull`;
 }
 
-export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection, logger: Logger) {
-  const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, {
+/** What the product's job queues share: the prefix, retries with capped backoff, failed jobs kept a week. */
+export function queueOptions(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection) {
+  return {
     connection,
     prefix: queuePrefix(config),
     defaultJobOptions: {
@@ -38,14 +33,12 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
       removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },
     },
-  });
-  // Connection errors arrive here while Redis is away; the connection itself logs the outage.
-  let lastLogged = 0;
-  queue.on('error', (err) => {
-    if (Date.now() - lastLogged < 30_000) return;
-    lastLogged = Date.now();
-    logger.warn({ err: { message: err.message } }, 'ingest queue cannot reach Redis');
-  });
+  };
+}
+
+export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, connection: RedisConnection, logger: Logger) {
+  const queue = new Queue<JobData<'ingest'>, void, 'ingest'>(INGEST_QUEUE, queueOptions(config, connection));
+  logQueueErrors(queue, logger, 'ingest');
 
   const pauseLeaseKey = `${queuePrefix(config)}:${INGEST_QUEUE}:backup-pause-lease`;
   async function renewLease(leaseMs: number): Promise<void> {
@@ -56,18 +49,6 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
   async function clearFinished(documentId: string): Promise<void> {
     const previous = await queue.getJob(documentId);
     if (previous && !(await previous.isActive())) await previous.remove();
-  }
-
-  // `queued` once Redis confirms the adds, `deferred` when it fails or does not answer within waitMs.
-  async function confirmedWithin(waitMs: number, adds: () => Promise<void>): Promise<'queued' | 'deferred'> {
-    const add = adds().then(() => 'queued' as const);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'deferred'>((resolve) => (timer = setTimeout(() => resolve('deferred'), waitMs)));
-    try {
-      return await Promise.race([add.catch(() => 'deferred' as const), late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   return {
@@ -85,15 +66,14 @@ export function createIngestQueue(config: Pick<Config, 'redis' | 'ingest'>, conn
       });
     },
     /**
-     * Enqueues ingestion of many documents in one bulk add (a re-index), with one wait for Redis
-     * in all; `deferred` as for `enqueue`, for all of them.
+     * Adds ingestion of many documents in one bulk add, for a re-index job; throws when Redis
+     * fails, so the job retries. A document keeps one job (jobId = documentId): one that waits
+     * already is replaced, one that runs already is left to finish.
      */
-    async enqueueMany(documentIds: string[], waitMs = 3000): Promise<'queued' | 'deferred'> {
+    async addMany(documentIds: string[]): Promise<void> {
       const jobs = documentIds.map((documentId) => ({ name: 'ingest' as const, data: JOBS.ingest.parse({ documentId }), opts: { jobId: documentId } }));
-      return confirmedWithin(waitMs, async () => {
-        await Promise.all(documentIds.map(clearFinished));
-        await queue.addBulk(jobs);
-      });
+      await Promise.all(documentIds.map(clearFinished));
+      await queue.addBulk(jobs);
     },
     /** Whether BullMQ holds a job for this document (waiting, delayed, active or failed). */
     async hasJob(documentId: string): Promise<boolean> {
@@ -159,4 +139,26 @@ export type JobState = { state: 'live' } | { state: 'none' } | { state: 'failed'
 /** Exponential backoff from 1 s, capped, for transient failures (Ollama or Chroma away). */
 export function cappedBackoff(maxDelayMs: number) {
   return (attemptsMade: number) => Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), maxDelayMs);
+}
+
+/** `queued` once Redis confirms the adds, `deferred` when it fails or does not answer within waitMs. */
+export async function confirmedWithin(waitMs: number, adds: () => Promise<unknown>): Promise<'queued' | 'deferred'> {
+  const add = adds().then(() => 'queued' as const);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'deferred'>((resolve) => (timer = setTimeout(() => resolve('deferred'), waitMs)));
+  try {
+    return await Promise.race([add.catch(() => 'deferred' as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Logs a queue's connection errors at most every 30 s; the connection itself logs the outage. */
+export function logQueueErrors(queue: Pick<Queue, 'on'>, logger: Logger, name: string): void {
+  let lastLogged = 0;
+  queue.on('error', (err: Error) => {
+    if (Date.now() - lastLogged < 30_000) return;
+    lastLogged = Date.now();
+    logger.warn({ err: { message: err.message } }, `${name} queue cannot reach Redis`);
+  });
 }

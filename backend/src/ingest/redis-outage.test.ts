@@ -62,7 +62,7 @@ describe('when Redis goes away', () => {
     const doc = (await upload(stack, [{ name: 'lost.txt', bytes: 'Pump station four drains the lower basin overnight.' }])).body.documents![0]!;
     await stack.waitForStatus(doc.id, ['ready']);
     // As if Redis restarted empty while the document waited: queued in SQLite, no job anywhere.
-    stack.services.documents.setStatus(doc.id, 'queued', { stage: null, progress: 0, error: null });
+    stack.services.documentsRepository.setStatus(doc.id, 'queued', { stage: null, progress: 0, error: null });
     stack.services.db.prepare("UPDATE documents SET updated_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").run(doc.id);
     assert.equal(await stack.services.queue.hasJob(doc.id), false);
     const again = await stack.waitForStatus(doc.id, ['ready'], 30_000);
@@ -78,8 +78,8 @@ describe('when Redis goes away', () => {
 
     const res = await stack.fetch('/api/v1/admin/reindex', { method: 'POST' });
     assert.equal(res.status, 202);
-    assert.equal(((await res.json()) as { queued: number }).queued, stack.services.documents.allIds().length);
-    const waiting = stack.services.documents.get(doc.id)!;
+    assert.equal(((await res.json()) as { queued: number }).queued, stack.services.documentsRepository.allIds().length);
+    const waiting = stack.services.documentsRepository.get(doc.id)!;
     assert.equal(waiting.status, 'queued');
     assert.equal(waiting.stage, 'waiting');
     assert.equal(waiting.error_code, 'redis_unavailable');

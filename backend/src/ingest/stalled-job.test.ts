@@ -30,7 +30,7 @@ describe('an ingest job that ends outside the product (split api and worker proc
     await removeTempFiles();
   });
 
-  const row = (id: string) => stack.services.documents.get(id)!;
+  const row = (id: string) => stack.services.documentsRepository.get(id)!;
   async function until(what: string, id: string, check: () => boolean, worker: WorkerProcess): Promise<void> {
     const deadline = Date.now() + 90_000;
     while (!check()) {
@@ -131,7 +131,7 @@ describe('an ingest job that ends outside the product (split api and worker proc
     assert.deepEqual(await stack.services.queue.jobState(removed), { state: 'none' });
 
     await new Promise((r) => setTimeout(r, 1100));
-    const sweep = createIngestSweep({ documents: stack.services.documents, queue: stack.services.queue, fail: stack.services.failDocument, intervalMs: 1000, logger: stack.services.logger });
+    const sweep = createIngestSweep({ documents: stack.services.documentsRepository, queue: stack.services.queue, fail: stack.services.failDocument, intervalMs: 1000, logger: stack.services.logger });
     const result = await sweep();
     assert.deepEqual(result, { failed: 1, requeued: 1 });
     assert.deepEqual(await stack.services.queue.jobState(removed), { state: 'live' });

@@ -35,7 +35,7 @@ describe('a worker killed in the middle of a job', () => {
     // Kill it once some, but not all, vectors are written.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const row = stack.services.documents.get(id)!;
+      const row = stack.services.documentsRepository.get(id)!;
       if (row.stage === 'embedding' && row.progress > 30 && row.progress < 90) break;
       assert.ok(row.status !== 'ready', 'the job finished before it could be interrupted');
       assert.ok(Date.now() < deadline, `worker never got going: ${first.output().slice(-2000)}`);

@@ -2,23 +2,19 @@ import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Server } from 'socket.io';
-import { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
 import { createRedis } from '../clients/redis.ts';
 import type { Config } from '../config.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/events.ts';
+import { subscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents } from '../contracts/events.ts';
 import type { DocumentEventBus } from '../documents/document-events.ts';
-import { presentDocument } from '../documents/documents.presenter.ts';
 import type { DocumentsRepository } from '../documents/documents.repository.ts';
-import { failedOutsideProcessor } from '../ingest/failure.ts';
-import { INGEST_QUEUE, progressSchema, queuePrefix } from '../ingest/jobs.ts';
+import { INGEST_QUEUE, queuePrefix, REINDEX_QUEUE } from '../ingest/jobs.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { createJobEventRelay, listenToQueues } from './job-events.ts';
+import { collectionRoom, userRoom } from './rooms.ts';
 import { socketGuard } from './socket-guard.ts';
 
-const subscribeSchema = z.strictObject({ collectionIds: z.array(z.string().min(1).max(100)).min(1).max(50) });
-export const collectionRoom = (id: string) => `collection:${id}`;
-export const userRoom = (id: string) => `user:${id}`;
 
 interface SocketData {
   principal: Principal;
@@ -78,7 +74,7 @@ export async function startGateway(deps: {
       socket.once('disconnect', () => clearTimeout(timer));
     }
     socket.on('subscribe', (payload, ack) => {
-      const parsed = subscribeSchema.safeParse(payload);
+      const parsed = subscribeRequestSchema.safeParse(payload);
       if (!parsed.success) return ack?.({ error: { code: 'bad_request', message: 'subscribe takes { collectionIds: string[] }' } });
       const readable = deps.readableIds(principal);
       const missing = parsed.data.collectionIds.find((id) => !readable.includes(id));
@@ -87,7 +83,7 @@ export async function startGateway(deps: {
       ack?.({ joined: parsed.data.collectionIds });
     });
     socket.on('unsubscribe', (payload) => {
-      const parsed = subscribeSchema.safeParse(payload);
+      const parsed = subscribeRequestSchema.safeParse(payload);
       if (parsed.success) for (const id of parsed.data.collectionIds) void socket.leave(collectionRoom(id));
     });
   });
@@ -95,46 +91,22 @@ export async function startGateway(deps: {
   deps.bus.on('queued', (doc) => io.to(collectionRoom(doc.collectionId)).emit('document.queued', doc));
   deps.bus.on('deleted', (p) => io.to(collectionRoom(p.collectionId)).emit('document.deleted', p));
 
-  const events = new QueueEvents(INGEST_QUEUE, { connection: deps.connection, prefix: queuePrefix(config) });
-  events.on('error', (err) => logger.warn({ err }, 'queue events error'));
+  // Job events: every api process sees them all, so each emits only to its own sockets.
   const local = io.local;
-  events.on('progress', ({ jobId, data }) => {
-    const row = documents.get(jobId);
-    const progress = progressSchema.safeParse(data);
-    if (!row || !progress.success) return;
-    local.to(collectionRoom(row.collection_id)).emit('document.progress', { documentId: row.id, collectionId: row.collection_id, ...progress.data });
-  });
-  events.on('completed', ({ jobId }) => {
-    const row = documents.get(jobId);
-    if (row?.status === 'ready') local.to(collectionRoom(row.collection_id)).emit('document.ready', presentDocument(row));
-  });
-  // A failed attempt either failed the document for good or put it back to wait for a retry.
-  const relayState = ({ jobId }: { jobId: string }) => {
-    const row = documents.get(jobId);
-    if (!row) return;
-    const room = local.to(collectionRoom(row.collection_id));
-    if (row.status === 'failed') room.emit('document.failed', presentDocument(row));
-    else if (row.status === 'queued') room.emit('document.queued', presentDocument(row));
+  const relay = createJobEventRelay({ documents, logger, emit: (room, event, ...args) => local.to(room).emit(event, ...args) });
+  const queues = {
+    ingest: new QueueEvents(INGEST_QUEUE, { connection: deps.connection, prefix: queuePrefix(config) }),
+    reindex: new QueueEvents(REINDEX_QUEUE, { connection: deps.connection, prefix: queuePrefix(config) }),
   };
-  // A job BullMQ failed on its own is recorded by a worker just after this event: wait for it.
-  const relayFailure = async ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
-    for (let waited = 0; failedOutsideProcessor(failedReason) && waited < 10_000 && !closed; waited += 200) {
-      const status = documents.get(jobId)?.status;
-      if (status !== 'queued' && status !== 'processing') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    if (!closed) relayState({ jobId });
-  };
-  let closed = false;
-  events.on('failed', (event) => void relayFailure(event).catch((err: unknown) => logger.warn({ err, jobId: event.jobId }, 'could not relay a failed job')));
-  events.on('delayed', relayState);
-  await events.waitUntilReady();
+  for (const events of Object.values(queues)) events.on('error', (err) => logger.warn({ err }, 'queue events error'));
+  listenToQueues(queues, relay.relay);
+  await Promise.all(Object.values(queues).map((events) => events.waitUntilReady()));
 
   return {
     io,
     async close() {
-      closed = true;
-      await events.close();
+      relay.close();
+      await Promise.all(Object.values(queues).map((events) => events.close()));
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // The adapter unsubscribes after io.close returns; QUIT runs after its pending commands.
       await Promise.allSettled([pub.quit(), sub.quit()]);

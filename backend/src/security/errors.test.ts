@@ -45,7 +45,7 @@ describe('unexpected errors', () => {
   });
 
   it('answers a synchronous throw with a bare 500 and the caller\'s request id', async () => {
-    breakMethod(stack.services.collections, 'list', () => {
+    breakMethod(stack.services.collectionsService, 'list', () => {
       throw new Error(SECRET_TEXT);
     });
     await assertBare500(await stack.fetch('/api/v1/collections', { headers: { 'x-request-id': 'trace-500-a' } }), 'trace-500-a');
@@ -60,7 +60,7 @@ describe('unexpected errors', () => {
   });
 
   it('answers a thrown non-Error value with a bare 500', async () => {
-    breakMethod(stack.services.collections, 'list', () => {
+    breakMethod(stack.services.collectionsService, 'list', () => {
       throw SECRET_TEXT; // what a careless library might do
     });
     await assertBare500(await stack.fetch('/api/v1/collections'));

@@ -59,6 +59,7 @@ const PROBES: RouteProbe[] = [
   probe('DELETE /api/v1/documents/:id', 'DELETE /api/v1/documents/:id'),
   probe('POST /api/v1/documents/:id/retry', 'POST /api/v1/documents/:id/retry'),
   probe('POST /api/v1/chat', 'POST /api/v1/chat', undefined, {}),
+  probe('GET /api/v1/chat/limits', 'GET /api/v1/chat/limits'),
   probe('GET /api/v1/conversations', 'GET/PATCH/DELETE /api/v1/conversations[/:id]'),
   probe('GET /api/v1/conversations/:id', 'GET/PATCH/DELETE /api/v1/conversations[/:id]'),
   probe('PATCH /api/v1/conversations/:id', 'GET/PATCH/DELETE /api/v1/conversations[/:id]', undefined, { title: 'x' }),

@@ -2,6 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import type { AuditLog } from '../audit/audit.service.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { actorContext, principalOf } from '../auth/principal.ts';
+import { updateSettingsRequestSchema } from '../contracts/admin.ts';
+import { parseInput } from '../http/validate.ts';
 import type { ListModels, SettingsStore } from './settings.store.ts';
 
 export interface SettingsRouterDeps {
@@ -23,7 +25,8 @@ export function settingsRouter(deps: SettingsRouterDeps): Router {
   });
 
   router.put('/', async (req, res) => {
-    const { settings: updated, changed } = await settings.update(req.body, { listModels: deps.listModels, updatedBy: principalOf(req).userId });
+    const patch = parseInput(updateSettingsRequestSchema, req.body, 'settings');
+    const { settings: updated, changed } = await settings.update(patch, { listModels: deps.listModels, updatedBy: principalOf(req).userId });
     // The system prompt can be long: the log keeps its length, not its text.
     const values = Object.fromEntries(changed.map((k) => [k, k === 'systemPrompt' ? `${updated.systemPrompt.length} characters` : updated[k]]));
     if (changed.length > 0) audit.record({ ...actorContext(req), action: 'settings.updated', details: { changed: values } });

@@ -3,9 +3,8 @@ import { nowIso } from '../clients/db.ts';
 import { SYSTEM_PROMPT } from './system-prompt.ts';
 import { NEEDED_CAPABILITY, sameModel } from '../clients/ollama.ts';
 import type { Config } from '../config.ts';
-import { settingsSchema, updateSettingsRequestSchema, type SettingsDto } from '../contracts/admin.ts';
+import { settingsSchema, type SettingsDto, type UpdateSettingsRequest } from '../contracts/admin.ts';
 import { BadRequestError } from '../http/errors.ts';
-import { parseInput } from '../http/validate.ts';
 
 type SettingKey = keyof SettingsDto;
 const KEYS = Object.keys(settingsSchema.shape) as SettingKey[];
@@ -58,12 +57,11 @@ export function createSettingsStore(db: Db, defaults: SettingsDto) {
     get,
 
     /**
-     * Validates and stores a partial change: unknown keys and out-of-range values are a 400, and a
-     * changed chat or embedding model must be one `listModels` reports (called only then), able to
-     * do that job (completion for chat, embedding for embeddings).
+     * Stores a partial change, already parsed by its schema: an overlap not smaller than the chunk
+     * size is a 400, and a changed chat or embedding model must be one `listModels` reports (called
+     * only then), able to do that job (completion for chat, embedding for embeddings).
      */
-    async update(patch: unknown, options: { listModels: ListModels; updatedBy: string | null }): Promise<SettingsUpdate> {
-      const input = parseInput(updateSettingsRequestSchema, patch, 'settings');
+    async update(input: UpdateSettingsRequest, options: { listModels: ListModels; updatedBy: string | null }): Promise<SettingsUpdate> {
       const current = get();
       const newModels = MODEL_KEYS.filter((k) => input[k] !== undefined && input[k] !== current[k]);
       if (newModels.length > 0) {

@@ -28,17 +28,16 @@ function buildInit(options: RequestOptions, token: string | null): RequestInit {
 }
 
 /**
- * The API client of one session store. Its `apiFetch` is the one way to call the API: adds the
- * access token, and on a 401 refreshes once with the cookie and retries; a second 401 ends the
- * session (the app asks to sign in again in place). Any other failure is thrown as the typed
- * error for its status.
+ * The API client of one session store. Its `withSession` holds the session rules every call
+ * follows: it sends with the access token, and on a 401 refreshes once with the cookie and sends
+ * again; a second 401 ends the session (the app asks to sign in again in place). `apiFetch` is
+ * the one way to call the API with fetch; any failure is thrown as the typed error for its status.
  */
 export function createApiClient(store: SessionStore) {
-  async function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
-    const url = apiUrl(path, options.query);
+  async function withSession<T>(sendWith: (token: string | null) => Promise<T>): Promise<T> {
     const token = store.token();
     try {
-      return await send(url, buildInit(options, token));
+      return await sendWith(token);
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
       const fresh = token ? await store.refresh() : null;
@@ -47,12 +46,17 @@ export function createApiClient(store: SessionStore) {
         throw err;
       }
       try {
-        return await send(url, buildInit(options, fresh));
+        return await sendWith(fresh);
       } catch (again) {
         if (again instanceof UnauthorizedError) store.expire();
         throw again;
       }
     }
+  }
+
+  function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
+    const url = apiUrl(path, options.query);
+    return withSession((token) => send(url, buildInit(options, token)));
   }
 
   /** `apiFetch` and parse the JSON answer. */
@@ -68,8 +72,8 @@ export function createApiClient(store: SessionStore) {
     patch: <T>(path: string, body: unknown) => apiJson<T>(path, { method: 'PATCH', body }),
     delete: <T = null>(path: string) => apiJson<T>(path, { method: 'DELETE' }),
   };
-  return { apiFetch, apiJson, api };
+  return { withSession, apiFetch, apiJson, api };
 }
 
 /** The app's client, on the app's session. */
-export const { apiFetch, apiJson, api } = createApiClient(session);
+export const { withSession, apiFetch, apiJson, api } = createApiClient(session);

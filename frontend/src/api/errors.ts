@@ -1,4 +1,9 @@
-/** Typed errors for every way an API call can fail; `toApiError` is the one place HTTP turns into them. */
+import type { ChatStreamErrorDto } from '@contracts/chat.ts';
+
+/**
+ * Typed errors for every way an API call can fail; `toApiError` is the one place HTTP turns into
+ * them (`toStreamError` for the `error` event that ends a streamed answer).
+ */
 export interface ErrorBody {
   error?: { code?: string; message?: string; details?: unknown };
 }
@@ -57,6 +62,9 @@ export class NetworkError extends ApiError {
   }
 }
 
+/** The server answered, but what it sent cannot be read: an event that breaks the contract, or a stream cut off. */
+export class BrokenResponseError extends ApiError {}
+
 const DEFAULT_RETRY_AFTER_S = 30;
 
 /** Seconds from a Retry-After header (seconds or an HTTP date); a sane default when absent. */
@@ -99,6 +107,17 @@ export function toApiError(status: number, body: unknown, headers: Pick<Headers,
     default:
       return status >= 500 ? new ServerError(status, code, message) : new ApiError(status, code, message, details);
   }
+}
+
+/**
+ * The typed error for the `error` event that ends a streamed answer. The event carries no HTTP
+ * status, so its code stands for it (`rate_limited`, `<dependency>_unavailable`, else a server
+ * failure), and its `retryAfterSeconds` for the Retry-After header.
+ */
+export function toStreamError({ code, message, retryAfterSeconds }: ChatStreamErrorDto): ApiError {
+  const status = code === 'rate_limited' ? 429 : code.endsWith('_unavailable') ? 503 : 500;
+  const retryAfter = retryAfterSeconds === undefined ? null : String(retryAfterSeconds);
+  return toApiError(status, { error: { code, message } }, { get: (name) => (name.toLowerCase() === 'retry-after' ? retryAfter : null) });
 }
 
 function defaultMessage(status: number): string {

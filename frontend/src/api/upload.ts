@@ -1,7 +1,7 @@
 import type { UploadResultDto } from '@contracts/documents.ts';
-import { NetworkError, UnauthorizedError, toApiError } from './errors.ts';
+import { withSession } from './client.ts';
+import { NetworkError, toApiError } from './errors.ts';
 import { apiUrl } from './http.ts';
-import { expireSession, refreshSession, session } from './session.ts';
 
 export interface UploadProgress {
   loaded: number;
@@ -48,19 +48,8 @@ function sendOnce(req: UploadRequest, token: string | null): Promise<UploadResul
 
 /**
  * Uploads one file with XMLHttpRequest, because only it reports the bytes sent. Same session
- * rules as every other call: one refresh on a 401, then the session ends.
+ * rules as every other call (`withSession`): one refresh on a 401, then the session ends.
  */
-export async function uploadFile(req: UploadRequest): Promise<UploadResultDto> {
-  const token = session.token();
-  try {
-    return await sendOnce(req, token);
-  } catch (err) {
-    if (!(err instanceof UnauthorizedError) || !token) throw err;
-    const fresh = await refreshSession();
-    if (!fresh) {
-      expireSession();
-      throw err;
-    }
-    return sendOnce(req, fresh);
-  }
+export function uploadFile(req: UploadRequest): Promise<UploadResultDto> {
+  return withSession((token) => sendOnce(req, token));
 }

@@ -1,5 +1,5 @@
 import type { ApiKeyDto, CreatedApiKeyDto, UnlockResultDto, UserDto } from '@contracts/auth.ts';
-import type { AuditEntryDto, CollectionDto, ModelsDto, Page, SettingsDto, SystemStatusDto } from '@contracts/admin.ts';
+import type { AuditEntryDto, CollectionDto, ModelsDto, Page, ReindexResultDto, SettingsDto, SystemStatusDto } from '@contracts/admin.ts';
 import { api } from '../../api/client.ts';
 
 /** What the audit log is narrowed by: an action, who did it, and an interval of ISO instants. */
@@ -41,7 +41,7 @@ export const adminApi = {
   settings: (signal?: AbortSignal) => api.get<SettingsDto>('/admin/settings', undefined, signal),
   updateSettings: (body: Partial<SettingsDto>) => api.put<SettingsDto>('/admin/settings', body),
   models: (signal?: AbortSignal) => api.get<ModelsDto>('/admin/models', undefined, signal),
-  reindex: () => api.post<{ queued: number }>('/admin/reindex'),
+  reindex: () => api.post<ReindexResultDto>('/admin/reindex'),
 
   audit: (limit: number, offset: number, filter: AuditFilter, signal?: AbortSignal) => api.get<Page<AuditEntryDto>>('/admin/audit', { limit, offset, ...filter }, signal),
   auditActions: (signal?: AbortSignal) => api.get<{ items: string[] }>('/admin/audit/actions', undefined, signal).then(items),

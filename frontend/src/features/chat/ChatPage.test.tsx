@@ -11,8 +11,9 @@ const source = { n: 1, documentId: 'doc-1', filename: 'volcanoes.pdf', page: 2, 
 const done = { conversationId: 'c1', messageId: 'm2', citations: [{ ...source, chunkId: 'doc-1:3' }], timings: { retrievalMs: 5, firstTokenMs: 9, totalMs: 20 }, cached: false, noSources: false };
 const answer = 'Krakatoa released **two hundred megatons** [1].';
 
-function setup(chat: () => Response | Promise<Response>) {
+function setup(chat: () => Response | Promise<Response>, questionMaxChars = 4000) {
   const calls = mockFetch({
+    'GET /api/v1/chat/limits': () => json({ questionMaxChars }),
     'GET /api/v1/collections': () => json({ items: [{ id: 'default', name: 'Default', description: '', visibility: 'everyone', documentCount: 3, createdAt: '' }] }),
     'GET /api/v1/conversations': () => json({ items: [], limit: 100, offset: 0 }),
     'GET /api/v1/conversations/c1': () =>
@@ -134,5 +135,21 @@ describe('streamed answer in the chat', () => {
     expect(await screen.findByText('Too many questions in a short time')).toBeTruthy();
     expect(screen.getByText(/You can ask again in 4\d s/)).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Ask' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('waits as long as the server says when the stream ends with a rate_limited event', async () => {
+    const body = controllableStream();
+    setup(() => new Response(body.stream, sse()));
+    await ask('How much energy?');
+    body.event('error', { code: 'rate_limited', message: 'too many questions', retryAfterSeconds: 7 });
+    body.close();
+    expect(await screen.findByText('Too many questions in a short time')).toBeTruthy();
+    expect(screen.getByText(/You can ask again in [67] s/)).toBeTruthy();
+  });
+
+  it('holds the question box to the length limit the server serves', async () => {
+    setup(() => json({}), 120);
+    const box = screen.getByRole('textbox', { name: 'Your question' }) as HTMLTextAreaElement;
+    await waitFor(() => expect(box.maxLength).toBe(120));
   });
 });

@@ -7,7 +7,7 @@ import { navigate, setQueryParam, useLocation } from '../../app/router.tsx';
 import { documentKey, fetchDocument } from '../documents/documents.api.ts';
 import { Notice } from '../../ui/Notice.tsx';
 import { useDraft } from '../auth/drafts.ts';
-import { conversationKey, conversationsKey, fetchConversation, fetchConversations } from './chat.api.ts';
+import { conversationKey, conversationsKey, fetchConversation, fetchConversations, useChatLimits } from './chat.api.ts';
 import { toast } from '../../ui/toast.tsx';
 import { CitationPanel } from './CitationPanel.tsx';
 import { conversationToMarkdown, exportFileName } from './conversationMarkdown.ts';
@@ -21,8 +21,6 @@ import { useChatStream, type PendingAnswer } from './useChatStream.ts';
 import './chat-layout.css';
 import './chat.css';
 
-const QUESTION_MAX = 4000;
-
 /** Ask questions, read streamed answers with citations, and come back to past conversations. */
 export default function ChatPage() {
   const { path, params } = useLocation();
@@ -31,6 +29,8 @@ export default function ChatPage() {
   const queryClient = useQueryClient();
   const collections = useCollections();
   const conversations = useQuery({ queryKey: conversationsKey, queryFn: ({ signal }) => fetchConversations(signal) });
+  // Until the limit arrives (or if it cannot), the server's own check of the question holds.
+  const limits = useChatLimits();
   const conversation = useQuery({
     queryKey: conversationKey(conversationId ?? ''),
     queryFn: ({ signal }) => fetchConversation(conversationId!, signal),
@@ -190,7 +190,7 @@ export default function ChatPage() {
           onStop={stream.stop}
           busy={stream.busy}
           waitSeconds={waitSeconds}
-          maxLength={QUESTION_MAX}
+          maxLength={limits.data?.questionMaxChars}
           focusKey={conversationId ?? 'new'}
           picker={
             <div className="chat-scope">

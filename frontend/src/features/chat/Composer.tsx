@@ -8,7 +8,8 @@ interface ComposerProps {
   busy: boolean;
   /** Seconds until asking is allowed again (rate limit); 0 when it is. */
   waitSeconds: number;
-  maxLength: number;
+  /** The server's question limit; none until it is known. */
+  maxLength: number | undefined;
   /** The collection picker, shown beside the buttons. */
   picker: ReactNode;
   /** The box takes the focus when the page opens and whenever this changes (another conversation). */

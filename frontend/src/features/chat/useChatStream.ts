@@ -29,18 +29,12 @@ export interface PendingAnswer {
 
 const FLUSH_MS = 40;
 
+/** The one way a failed answer is told: from the typed error, whether it was thrown or ended the stream. */
 export function toFailure(err: unknown): ChatFailure {
   if (err instanceof UnauthorizedError) return { kind: 'signedOut', message: err.message };
   if (err instanceof RateLimitedError) return { kind: 'rateLimited', retryAfterSeconds: err.retryAfterSeconds, message: err.message };
   if (err instanceof ServiceUnavailableError) return err.dependency === 'ollama' ? { kind: 'ollama', message: err.message } : { kind: 'unavailable', message: err.message };
   return { kind: 'other', message: describeError(err) };
-}
-
-function failureFromEvent(e: { code: string; message: string }): ChatFailure {
-  if (e.code === 'ollama_unavailable') return { kind: 'ollama', message: e.message };
-  if (e.code === 'rate_limited') return { kind: 'rateLimited', retryAfterSeconds: 30, message: e.message };
-  if (/_unavailable$/.test(e.code)) return { kind: 'unavailable', message: e.message };
-  return { kind: 'other', message: e.message };
 }
 
 /**
@@ -103,9 +97,9 @@ export function useChatStream(onFinished?: (answer: PendingAnswer) => void) {
                 messageId: done.messageId,
               });
             },
-            onError: (e) => {
+            onError: (err) => {
               flush();
-              update({ phase: 'failed', failure: failureFromEvent(e) });
+              update({ phase: 'failed', failure: toFailure(err) });
             },
           },
           abort.signal,

@@ -1,5 +1,4 @@
-import type { DocumentChunksDto, DocumentDto, DocumentListDto } from '@contracts/documents.ts';
-import type { DocumentProgress } from '@contracts/events.ts';
+import type { DocumentChunksDto, DocumentDto, DocumentListDto, IngestProgress } from '@contracts/documents.ts';
 import { api } from '../../api/client.ts';
 
 /** A document as the dashboard keeps it: the API's DTO plus what live events add. */
@@ -8,7 +7,7 @@ export type LiveDocument = DocumentDto & {
   stageDone?: number;
   stageTotal?: number;
   /** What stageDone and stageTotal count, as the worker reported it. */
-  stageUnit?: DocumentProgress['unit'];
+  stageUnit?: IngestProgress['unit'];
 };
 
 export const documentsKey = (collectionId: string) => ['documents', collectionId] as const;
@@ -49,7 +48,7 @@ export function upsertDocument(list: LiveDocument[] | undefined, doc: DocumentDt
 }
 
 /** The list with a progress event applied: the document is processing, at this stage and percent. */
-export function applyProgress(list: LiveDocument[] | undefined, p: DocumentProgress): LiveDocument[] | undefined {
+export function applyProgress(list: LiveDocument[] | undefined, p: IngestProgress): LiveDocument[] | undefined {
   if (!list) return list;
   const index = list.findIndex((d) => d.id === p.documentId);
   const current = list[index];

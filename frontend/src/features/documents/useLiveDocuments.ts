@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { DocumentDto } from '@contracts/documents.ts';
-import type { DocumentProgress } from '@contracts/events.ts';
+import type { DocumentDto, IngestProgress } from '@contracts/documents.ts';
 import { getSocket } from '../../api/socket.ts';
 import { applyProgress, documentsKey, removeDocument, upsertDocument, type LiveDocument } from './documents.api.ts';
 
@@ -30,7 +29,7 @@ export function useLiveDocuments(collectionIds: string[]): void {
       void queryClient.invalidateQueries({ queryKey: ['documents'] });
     };
     const handleState = (doc: DocumentDto) => update(doc.collectionId, (list) => upsertDocument(list, doc));
-    const handleProgress = (p: DocumentProgress) => update(p.collectionId, (list) => applyProgress(list, p));
+    const handleProgress = (p: IngestProgress) => update(p.collectionId, (list) => applyProgress(list, p));
     const handleDeleted = (p: { documentId: string; collectionId: string }) => update(p.collectionId, (list) => removeDocument(list, p.documentId));
 
     socket.on('connect', handleConnect);
