@@ -3,18 +3,13 @@
 // once from its own process, so the figures are the stack's own cost.
 //
 //   node bench/ingest.bench.ts [--files a.pdf,b.pdf] [--time-limit-min 30] [--log-level silent]
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../backend/src/config.ts';
-import { createLogger } from '../backend/src/logger.ts';
-import { start } from '../backend/src/main.ts';
 import type { Services } from '../backend/src/services.ts';
-import { createUser, upload } from '../backend/test/support/stack.ts';
-import { startEmulatorProcess } from './support/emulator-process.ts';
-import { REDIS_URL, deleteRedisPrefix, freePort, guardRun, machine, saveResults, tempDir } from './support/harness.ts';
+import { upload } from '../backend/test/support/stack.ts';
+import { startAppStack } from './support/app-stack.ts';
+import { guardRun, machine, saveResults } from './support/harness.ts';
 import { timeServiceCalls, watchDocuments, type Api, type CallTotals, type Timeline } from './support/ingest-probe.ts';
 import { childPids, rssOf, startMemorySampler, type MemorySample } from './support/memory.ts';
 import { fmt, mb, printTable, say } from './support/stats.ts';
@@ -48,34 +43,7 @@ async function main() {
   for (const f of files) if (!fs.existsSync(f)) throw new Error(`${f} not found (Debian: apt-get install r-doc-pdf)`);
   const host = machine();
   say(`ingest benchmark: node ${host.node}, ${host.cpus} cpus, load ${fmt(host.loadavg1m, 2)}`);
-  const emulator = await startEmulatorProcess();
-  guard.onCleanup(() => emulator.stop());
-
-  const id = randomUUID().slice(0, 8);
-  const dataDir = tempDir('ingest');
-  guard.onCleanup(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    OLLAMA_HOST: emulator.url,
-    // No CHROMA_URL: the app starts its local Chroma under DATA_DIR, as the one-command start does.
-    CHROMA_LOCAL_PORT: String(await freePort()),
-    CHROMA_PREFIX: `bench-${id}`,
-    REDIS_URL,
-    REDIS_PREFIX: `bench-${id}`,
-    LOG_LEVEL: opts['log-level'],
-    HOST: '127.0.0.1',
-    PORT: '0',
-    // A run stopped by its time limit should not wait long for a running job.
-    SHUTDOWN_GRACE_S: '5',
-  });
-  const app = await start(config, createLogger(config));
-  guard.onCleanup(async () => {
-    await app.services.vectors.dropAll();
-    await deleteRedisPrefix(app.services.redis, config.redis.prefix);
-    await app.stop();
-  });
-  const baseUrl = `http://127.0.0.1:${(app.server!.address() as AddressInfo).port}`;
-  const api = await signIn(baseUrl, app.services);
+  const { app, config, api } = await startAppStack(guard, 'ingest', { LOG_LEVEL: opts['log-level'] });
   const chromaPid = childPids('chromadb')[0];
   const memory = startMemorySampler(100, chromaPid);
   await new Promise((r) => setTimeout(r, 1000)); // let start-up settle before the first baseline
@@ -92,20 +60,6 @@ async function main() {
   report(results);
   const saved = saveResults('ingest', { machine: host, config: { chunkSize: config.ingest.chunkSize, chunkOverlap: config.ingest.chunkOverlap, embedBatchSize: config.ollama.embedBatchSize, concurrency: config.ingest.concurrency }, results });
   say(`figures saved to ${path.relative(process.cwd(), saved)}`);
-}
-
-/** An admin signed in through the real API, and a fetch that carries its token. */
-async function signIn(baseUrl: string, services: Services): Promise<Api> {
-  const admin = await createUser(baseUrl, services, 'admin');
-  return {
-    baseUrl,
-    token: admin.token,
-    fetch(pathname, init = {}) {
-      const headers = new Headers(init.headers);
-      headers.set('authorization', `Bearer ${admin.token}`);
-      return fetch(`${baseUrl}${pathname}`, { ...init, headers });
-    },
-  };
 }
 
 async function ingestOne(

@@ -6,20 +6,15 @@
 // loop's delay is watched in both phases: its max is the longest time anything held the loop.
 //
 //   node bench/retrieval-during-ingest.bench.ts [--file refman.pdf] [--time-limit-min 20]
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../backend/src/config.ts';
-import { createLogger } from '../backend/src/logger.ts';
-import { start } from '../backend/src/main.ts';
 import type { Services } from '../backend/src/services.ts';
-import { createUser, upload } from '../backend/test/support/stack.ts';
+import { upload } from '../backend/test/support/stack.ts';
 import { readQuestionFile } from './eval/questions.ts';
-import { startEmulatorProcess } from './support/emulator-process.ts';
-import { BENCH_DIR, REDIS_URL, deleteRedisPrefix, freePort, guardRun, machine, saveResults, tempDir } from './support/harness.ts';
+import { startAppStack } from './support/app-stack.ts';
+import { BENCH_DIR, guardRun, machine, saveResults } from './support/harness.ts';
 import { fmt, printTable, say, summarize } from './support/stats.ts';
 
 const MANUALS = '/usr/share/R/doc/manual';
@@ -38,39 +33,7 @@ async function main() {
   for (const f of [opts.first, opts.file]) if (!fs.existsSync(f)) throw new Error(`${f} not found (Debian: apt-get install r-doc-pdf)`);
   const host = machine();
   say(`retrieval during ingestion: node ${host.node}, ${host.cpus} cpus, load ${fmt(host.loadavg1m, 2)}`);
-  const emulator = await startEmulatorProcess();
-  guard.onCleanup(() => emulator.stop());
-  const id = randomUUID().slice(0, 8);
-  const dataDir = tempDir('during-ingest');
-  guard.onCleanup(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    OLLAMA_HOST: emulator.url,
-    CHROMA_LOCAL_PORT: String(await freePort()),
-    CHROMA_PREFIX: `bench-${id}`,
-    REDIS_URL,
-    REDIS_PREFIX: `bench-${id}`,
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    SHUTDOWN_GRACE_S: '5',
-    ANSWER_CACHE_TTL_S: '0',
-  });
-  const app = await start(config, createLogger(config));
-  guard.onCleanup(async () => {
-    await app.services.vectors.dropAll();
-    await deleteRedisPrefix(app.services.redis, config.redis.prefix);
-    await app.stop();
-  });
-  const baseUrl = `http://127.0.0.1:${(app.server!.address() as AddressInfo).port}`;
-  const admin = await createUser(baseUrl, app.services, 'admin');
-  const api = {
-    fetch: (pathname: string, init: RequestInit = {}) => {
-      const headers = new Headers(init.headers);
-      headers.set('authorization', `Bearer ${admin.token}`);
-      return fetch(`${baseUrl}${pathname}`, { ...init, headers });
-    },
-  };
+  const { app, api } = await startAppStack(guard, 'during-ingest', { ANSWER_CACHE_TTL_S: '0' });
 
   say(`ingesting ${path.basename(opts.first)} first...`);
   await waitReady(app.services, await uploadFile(api, opts.first));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { upload } from '../../backend/test/support/stack.ts';
 import { signIn, startDashboard, type Dashboard } from './harness.ts';
-import { horizontalOverflow } from './page-helpers.ts';
+import { askAndReadBack, horizontalOverflow } from './page-helpers.ts';
 
 const DESKTOP = { width: 1366, height: 900 };
 
@@ -34,14 +34,7 @@ describe('asking one document from its page, in a real browser', () => {
     await scope.waitFor();
     assert.match((await scope.textContent()) ?? '', /Ask only: north-plant\.txt/);
 
-    await page.getByRole('textbox', { name: 'Your question' }).fill('How often is the cooling pump inspected?');
-    // The stored conversation replaces the streamed answer once it is read again.
-    const stored = page.waitForResponse((r) => /\/api\/v1\/conversations\/[0-9a-f-]{36}$/.test(r.url()) && r.request().method() === 'GET');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-    const answer = page.locator('article[data-testid="assistant-message"][data-phase="done"]').last();
-    await answer.waitFor({ timeout: 30_000 });
-    await stored;
+    const answer = await askAndReadBack(page, 'How often is the cooling pump inspected?');
     await answer.locator('.message-searched').waitFor();
     assert.equal((await answer.locator('.message-searched').textContent())?.trim(), 'Searched: north-plant.txt');
     const cited = (await answer.getByRole('list', { name: 'Cited sources' }).textContent()) ?? '';
@@ -84,13 +77,7 @@ describe('asking one document from its page, in a real browser', () => {
     // The chips fit a phone's width: nothing scrolls sideways.
     assert.equal(await horizontalOverflow(page), 0);
 
-    await page.getByRole('textbox', { name: 'Your question' }).fill('How often is the forklift battery swapped?');
-    const stored = page.waitForResponse((r) => /\/api\/v1\/conversations\/[0-9a-f-]{36}$/.test(r.url()) && r.request().method() === 'GET');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-    const answer = page.locator('article[data-testid="assistant-message"][data-phase="done"]').last();
-    await answer.waitFor({ timeout: 30_000 });
-    await stored;
+    const answer = await askAndReadBack(page, 'How often is the forklift battery swapped?');
     await answer.locator('.message-searched').waitFor();
     const searched = ((await answer.locator('.message-searched').textContent()) ?? '').trim();
     assert.match(searched, /^Searched: /);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { SCREENSHOT_DIR } from './harness.ts';
 
 /**
@@ -72,3 +72,18 @@ export async function dropFiles(page: Page, selector: string, files: { name: str
 
 /** The page is not wider than its viewport (nothing forces sideways scrolling). */
 export const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/**
+ * Asks a question from the chat and returns the finished answer once the conversation it started
+ * has been read back from the server (the stored conversation replaces the streamed answer then).
+ */
+export async function askAndReadBack(page: Page, question: string): Promise<Locator> {
+  await page.getByRole('textbox', { name: 'Your question' }).fill(question);
+  const stored = page.waitForResponse((r) => /\/api\/v1\/conversations\/[0-9a-f-]{36}$/.test(r.url()) && r.request().method() === 'GET');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+  const answer = page.locator('article[data-testid="assistant-message"][data-phase="done"]').last();
+  await answer.waitFor({ timeout: 30_000 });
+  await stored;
+  return answer;
+}

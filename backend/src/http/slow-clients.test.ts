@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config.ts';
-import { createRedis } from '../clients/redis.ts';
 import { startApiProcess, type ApiProcess } from '../../test/support/api-process.ts';
 import { makePdf } from '../../test/support/fixtures.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
-import { testEnv } from '../../test/support/stack.ts';
+import { removeTestEnv, testEnv } from '../../test/support/stack.ts';
 import { BOUNDARY, filePart, multipartBody } from '../../test/support/raw-http.ts';
 
 const ADMIN = { email: 'slow-clients@example.org', password: 'bootstrap password 4Rt8' };
@@ -68,12 +67,7 @@ describe('clients that dawdle or go away, against the real process', () => {
 
   after(async () => {
     await api.stop();
-    const config = loadConfig(env);
-    const redis = createRedis(config, 'queue');
-    const keys = await redis.keys(`${config.redis.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    fs.rmSync(config.paths.dataDir, { recursive: true, force: true });
+    await removeTestEnv(env);
     await emulator.close();
   });
 

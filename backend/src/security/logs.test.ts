@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createRedis } from '../clients/redis.ts';
-import { loadConfig } from '../config.ts';
 import { startOllamaEmulator, type OllamaEmulator } from '../../test/support/ollama-emulator.ts';
-import { testEnv } from '../../test/support/stack.ts';
+import { removeTestEnv, testEnv } from '../../test/support/stack.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '../main.ts');
 const ADMIN = { email: 'first-admin@example.org', password: 'bootstrap password 7Hq2' };
@@ -45,12 +42,7 @@ describe('what the logs of the real process keep', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    const config = loadConfig(env);
-    const redis = createRedis(config, 'queue');
-    const keys = await redis.keys(`${config.redis.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    fs.rmSync(config.paths.dataDir, { recursive: true, force: true });
+    await removeTestEnv(env);
     await emulator.close();
   });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startLocalChroma, type LocalChroma } from '../../src/clients/chroma-local.ts';
+import { createRedis } from '../../src/clients/redis.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { DocumentDto } from '../../src/contracts/documents.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contracts/events.ts';
@@ -63,6 +64,16 @@ export async function testEnv(emulator: OllamaEmulator, extra: Record<string, st
     RATE_CHAT_PER_DAY: '0',
     ...extra,
   };
+}
+
+/** Removes what a process run on a `testEnv` left behind: its Redis keys and its data dir. */
+export async function removeTestEnv(env: Record<string, string>): Promise<void> {
+  const config = loadConfig(env);
+  const redis = createRedis(config, 'queue');
+  const keys = await redis.keys(`${config.redis.prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  fs.rmSync(config.paths.dataDir, { recursive: true, force: true });
 }
 
 export type TestStack = Awaited<ReturnType<typeof startStack>>;
