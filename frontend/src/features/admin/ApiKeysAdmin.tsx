@@ -4,6 +4,7 @@ import type { ApiKeyDto, CreatedApiKeyDto } from '@contracts/auth.ts';
 import { describeError } from '../../api/errors.ts';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog.tsx';
 import { EmptyState } from '../../ui/Notice.tsx';
+import { RowAction } from '../../ui/RowAction.tsx';
 import { formatDate } from '../../ui/format.ts';
 import { toast } from '../../ui/toast.tsx';
 import { adminApi, adminKeys } from './admin.api.ts';
@@ -80,9 +81,7 @@ export function ApiKeysAdmin() {
                     {k.revokedAt ? (
                       <span className="badge badge-failed">Revoked</span>
                     ) : (
-                      <button type="button" className="button button-small button-danger-ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
+                      <RowAction label="Revoke" item={k.name} danger onClick={() => setRevoking(k)} />
                     )}
                   </td>
                 </tr>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { formatBytes, formatDate, formatNumber } from '../../ui/format.ts';
+import { RowAction } from '../../ui/RowAction.tsx';
 import { uploaderOf, type LiveDocument } from './documents.api.ts';
 import type { SortDir, SortKey } from './documentView.ts';
 import { StatusCell } from './StatusCell.tsx';
@@ -100,14 +101,8 @@ export function DocumentsTable({ rows, canEdit, selected, onToggle, onToggleAll,
               </td>
               {canEdit && (
                 <td className="actions-cell">
-                  {doc.status === 'failed' && (
-                    <button type="button" className="button button-small" onClick={() => onRetry(doc)} aria-label={`Retry ${doc.filename}`}>
-                      Retry
-                    </button>
-                  )}
-                  <button type="button" className="button button-small button-danger-ghost" onClick={() => onDelete(doc)} aria-label={`Delete ${doc.filename}`}>
-                    Delete
-                  </button>
+                  {doc.status === 'failed' && <RowAction label="Retry" item={doc.filename} onClick={() => onRetry(doc)} />}
+                  <RowAction label="Delete" item={doc.filename} danger onClick={() => onDelete(doc)} />
                 </td>
               )}
             </tr>
