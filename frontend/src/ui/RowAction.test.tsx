@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { RowAction } from './RowAction.tsx';
+import { ActionsHeader, RowAction } from './RowAction.tsx';
 
 describe('a row action', () => {
   it('shows the verb, is named after the item it acts on, and acts on a click', async () => {
@@ -17,5 +17,19 @@ describe('a row action', () => {
   it('reads "label of item" where the label names a part of the item', () => {
     render(<RowAction label="Members" of item="Handbooks" onClick={() => {}} />);
     expect(screen.getByRole('button', { name: 'Members of Handbooks' }).className).not.toContain('danger');
+  });
+
+  it('heads the actions column with a heading only screen readers hear', () => {
+    render(
+      <table>
+        <thead>
+          <tr>
+            <ActionsHeader />
+          </tr>
+        </thead>
+      </table>,
+    );
+    const heading = screen.getByRole('columnheader', { name: 'Actions' });
+    expect(heading.querySelector('.visually-hidden')?.textContent).toBe('Actions');
   });
 });

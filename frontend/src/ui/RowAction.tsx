@@ -17,3 +17,12 @@ export function RowAction({ label, item, of = false, danger = false, onClick }: 
     </button>
   );
 }
+
+/** The heading of the column that holds the row actions: heard by screen readers, not shown. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="visually-hidden">Actions</span>
+    </th>
+  );
+}

@@ -5,7 +5,7 @@ import { collectionsKey, useCollections } from '../../api/collections.ts';
 import { describeError } from '../../api/errors.ts';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog.tsx';
 import { formatDate, plural } from '../../ui/format.ts';
-import { RowAction } from '../../ui/RowAction.tsx';
+import { ActionsHeader, RowAction } from '../../ui/RowAction.tsx';
 import { toast } from '../../ui/toast.tsx';
 import { adminApi } from './admin.api.ts';
 import { CollectionForm } from './CollectionForm.tsx';
@@ -55,9 +55,7 @@ export function CollectionsAdmin() {
                   Documents
                 </th>
                 <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

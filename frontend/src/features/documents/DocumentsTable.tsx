@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { formatBytes, formatDate, formatNumber } from '../../ui/format.ts';
-import { RowAction } from '../../ui/RowAction.tsx';
+import { ActionsHeader, RowAction } from '../../ui/RowAction.tsx';
 import { uploaderOf, type LiveDocument } from './documents.api.ts';
 import type { SortDir, SortKey } from './documentView.ts';
 import { StatusCell } from './StatusCell.tsx';
@@ -60,11 +60,7 @@ export function DocumentsTable({ rows, canEdit, selected, onToggle, onToggleAll,
             {COLUMNS.slice(0, 6).map((c) => header(c.key, c.label, c.numeric))}
             {showUploader && <th scope="col">Uploader</th>}
             {header('createdAt', 'Added')}
-            {canEdit && (
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            )}
+            {canEdit && <ActionsHeader />}
           </tr>
         </thead>
         <tbody>
