@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UnauthorizedError } from './errors.ts';
-import { session, signIn, signOut } from './session.ts';
+import { session } from './session.ts';
 import { uploadFile } from './upload.ts';
 import { json, mockFetch } from '../test/fetchMock.ts';
+import { makeUser, signInForEachTest } from '../test/session.ts';
 
-const user = { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'editor' as const, disabled: false, createdAt: '', lastLoginAt: null };
+const user = makeUser({ role: 'editor' });
 
 /** An XMLHttpRequest that answers every upload with `answer(token)` and records the tokens sent. */
 function fakeXhr(answer: (token: string | null) => { status: number; body: unknown }) {
@@ -43,14 +44,7 @@ function fakeXhr(answer: (token: string | null) => { status: number; body: unkno
 const request = () => ({ file: new File(['%PDF-1.7'], 'notes.pdf', { type: 'application/pdf' }), collectionId: 'default', onProgress: () => {} });
 const unauthorized = { status: 401, body: { error: { code: 'unauthorized', message: 'expired' } } };
 
-beforeEach(async () => {
-  mockFetch({ 'POST /api/v1/auth/login': () => json({ accessToken: 'old-token', expiresIn: 900, user }) });
-  await signIn(user.email, 'password');
-});
-afterEach(async () => {
-  await signOut();
-  vi.unstubAllGlobals();
-});
+signInForEachTest({ user, accessToken: 'old-token' });
 
 describe('uploading a file', () => {
   it('refreshes once on a 401 and sends the file again with the new token', async () => {

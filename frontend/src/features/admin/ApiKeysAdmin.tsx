@@ -4,6 +4,7 @@ import type { ApiKeyDto, CreatedApiKeyDto } from '@contracts/auth.ts';
 import { describeError } from '../../api/errors.ts';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog.tsx';
 import { EmptyState } from '../../ui/Notice.tsx';
+import { ActionsHeader, RowAction } from '../../ui/RowAction.tsx';
 import { formatDate } from '../../ui/format.ts';
 import { toast } from '../../ui/toast.tsx';
 import { adminApi, adminKeys } from './admin.api.ts';
@@ -58,9 +59,7 @@ export function ApiKeysAdmin() {
                 <th scope="col">Created</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
@@ -80,9 +79,7 @@ export function ApiKeysAdmin() {
                     {k.revokedAt ? (
                       <span className="badge badge-failed">Revoked</span>
                     ) : (
-                      <button type="button" className="button button-small button-danger-ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
+                      <RowAction label="Revoke" item={k.name} danger onClick={() => setRevoking(k)} />
                     )}
                   </td>
                 </tr>

@@ -5,6 +5,7 @@ import { collectionsKey, useCollections } from '../../api/collections.ts';
 import { describeError } from '../../api/errors.ts';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog.tsx';
 import { formatDate, plural } from '../../ui/format.ts';
+import { ActionsHeader, RowAction } from '../../ui/RowAction.tsx';
 import { toast } from '../../ui/toast.tsx';
 import { adminApi } from './admin.api.ts';
 import { CollectionForm } from './CollectionForm.tsx';
@@ -54,9 +55,7 @@ export function CollectionsAdmin() {
                   Documents
                 </th>
                 <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
@@ -72,17 +71,9 @@ export function CollectionsAdmin() {
                   </td>
                   <td data-label="Created">{formatDate(c.createdAt)}</td>
                   <td className="actions-cell">
-                    <button type="button" className="button button-small" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" className="button button-small" onClick={() => setMembers(c)} aria-label={`Members of ${c.name}`}>
-                      Members
-                    </button>
-                    {c.id !== 'default' && (
-                      <button type="button" className="button button-small button-danger-ghost" onClick={() => setDeleting(c)} aria-label={`Delete ${c.name}`}>
-                        Delete
-                      </button>
-                    )}
+                    <RowAction label="Edit" item={c.name} onClick={() => setEditing(c)} />
+                    <RowAction label="Members" of item={c.name} onClick={() => setMembers(c)} />
+                    {c.id !== 'default' && <RowAction label="Delete" item={c.name} danger onClick={() => setDeleting(c)} />}
                   </td>
                 </tr>
               ))}

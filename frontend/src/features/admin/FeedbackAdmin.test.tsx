@@ -1,25 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from '../../app/queryClient.ts';
-import { signIn, signOut } from '../../api/session.ts';
 import { json, mockFetch } from '../../test/fetchMock.ts';
+import { makeUser, signInForEachTest } from '../../test/session.ts';
 import { FeedbackAdmin } from './FeedbackAdmin.tsx';
 
 const entry = { messageId: 'm2', conversationId: 'c1', userEmail: 'ann@example.org', rating: 'up', comment: '', updatedAt: '2026-01-02T03:04:05.000Z', question: 'When does the ferry leave?', answer: 'Every hour [1].' };
 const file = { name: 'Feedback on answers', documents: ['ferry.txt'], questions: [], review: [] };
 
-beforeEach(async () => {
-  const user = { id: 'u1', email: 'admin@example.org', name: 'Admin', role: 'admin' as const, disabled: false, createdAt: '', lastLoginAt: null };
-  mockFetch({ 'POST /api/v1/auth/login': () => json({ accessToken: 'token', expiresIn: 900, user }) });
-  await signIn(user.email, 'password');
-});
-afterEach(async () => {
-  await signOut();
-  vi.unstubAllGlobals();
+// Registered first so that it runs last, after the sign-out (after-each hooks run as a stack).
+afterEach(() => {
   vi.restoreAllMocks();
 });
+signInForEachTest({ user: makeUser({ email: 'admin@example.org', name: 'Admin', role: 'admin' }) });
 
 describe('feedback admin', () => {
   it('downloads the rated answers as evaluation questions, under the file name the server gives', async () => {

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ROLES, type UserDto, type UserRole } from '@contracts/auth.ts';
 import { describeError } from '../../api/errors.ts';
 import { formatDate } from '../../ui/format.ts';
+import { RowAction } from '../../ui/RowAction.tsx';
 import { toast } from '../../ui/toast.tsx';
 import { useSession } from '../auth/useSession.ts';
 import { adminApi, adminKeys } from './admin.api.ts';
@@ -85,9 +86,7 @@ export function UsersAdmin() {
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>
                     <span className={`badge ${u.disabled ? 'badge-failed' : 'badge-ready'}`}>{u.disabled ? 'Disabled' : 'Active'}</span>
-                    <button type="button" className="button button-small" aria-label={`Unlock sign-in of ${u.email}`} onClick={() => void handleUnlock(u)}>
-                      Unlock sign-in
-                    </button>
+                    <RowAction label="Unlock sign-in" of item={u.email} onClick={() => void handleUnlock(u)} />
                   </td>
                   <td data-label="Last sign-in">{formatDate(u.lastLoginAt)}</td>
                   <td data-label="Created">{formatDate(u.createdAt)}</td>

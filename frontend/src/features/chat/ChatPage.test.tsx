@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from '../../app/queryClient.ts';
-import { signIn, signOut } from '../../api/session.ts';
 import { controllableStream, json, mockFetch } from '../../test/fetchMock.ts';
+import { signInForEachTest } from '../../test/session.ts';
 import ChatPage from './ChatPage.tsx';
 
 const source = { n: 1, documentId: 'doc-1', filename: 'volcanoes.pdf', page: 2, snippet: 'The Krakatoa eruption of 1883 released energy equal to two hundred megatons.' };
@@ -40,16 +40,7 @@ async function ask(question: string) {
 
 const sse = () => ({ headers: { 'Content-Type': 'text/event-stream' } });
 
-beforeEach(async () => {
-  const user = { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'viewer' as const, disabled: false, createdAt: '', lastLoginAt: null };
-  mockFetch({ 'POST /api/v1/auth/login': () => json({ accessToken: 'token', expiresIn: 900, user }) });
-  await signIn(user.email, 'password');
-  window.history.replaceState(null, '', '/chat');
-});
-afterEach(async () => {
-  await signOut();
-  vi.unstubAllGlobals();
-});
+signInForEachTest({ path: '/chat' });
 
 describe('streamed answer in the chat', () => {
   it('shows the answer growing as tokens arrive, then citation chips that open the source panel', async () => {

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
 import type { CollectionDto } from '@contracts/admin.ts';
+import { usePopover } from '../../ui/usePopover.ts';
 
 interface CollectionPickerProps {
   collections: CollectionDto[];
@@ -10,20 +10,10 @@ interface CollectionPickerProps {
 
 /** Which collections to ask: all (the default) or a chosen few. */
 export function CollectionPicker({ collections, value, onChange }: CollectionPickerProps) {
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
+  const { open, setOpen, ref, handleKeyDown } = usePopover();
   // Every collection chosen one by one (as a conversation started with "all" stores them) is still "all".
   const all = value.length === 0 || (collections.length > 0 && collections.every((c) => value.includes(c.id)));
   const summary = all ? 'All collections' : value.length === 1 ? (collections.find((c) => c.id === value[0])?.name ?? value[0]) : `${value.length} collections`;
-
-  useEffect(() => {
-    if (!open) return;
-    const handlePointer = (e: PointerEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', handlePointer);
-    return () => document.removeEventListener('pointerdown', handlePointer);
-  }, [open]);
 
   function handleToggle(id: string) {
     if (all) return onChange([id]);
@@ -31,7 +21,7 @@ export function CollectionPicker({ collections, value, onChange }: CollectionPic
   }
 
   return (
-    <div className="picker" ref={ref} onKeyDown={(e) => e.key === 'Escape' && open && (e.stopPropagation(), setOpen(false))}>
+    <div className="picker" ref={ref} onKeyDown={handleKeyDown}>
       <button type="button" className="button button-small button-ghost picker-button" aria-expanded={open} aria-controls="collection-picker" onClick={() => setOpen((v) => !v)}>
         Ask in: <strong>{summary}</strong>
       </button>

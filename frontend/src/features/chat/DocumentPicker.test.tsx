@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from '../../app/queryClient.ts';
-import { signIn, signOut } from '../../api/session.ts';
 import { json, mockFetch } from '../../test/fetchMock.ts';
+import { signInForEachTest } from '../../test/session.ts';
 import ChatPage from './ChatPage.tsx';
 
 const doc = (id: string, filename: string) => ({
@@ -27,16 +27,7 @@ function setup() {
   return { calls, listed };
 }
 
-beforeEach(async () => {
-  const user = { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'viewer' as const, disabled: false, createdAt: '', lastLoginAt: null };
-  mockFetch({ 'POST /api/v1/auth/login': () => json({ accessToken: 'token', expiresIn: 900, user }) });
-  await signIn(user.email, 'password');
-  window.history.replaceState(null, '', '/chat');
-});
-afterEach(async () => {
-  await signOut();
-  vi.unstubAllGlobals();
-});
+signInForEachTest({ path: '/chat' });
 
 describe('limiting a question to chosen documents', () => {
   it('lists ready documents, filters them, shows the chosen as chips, and sends the ids of those still chosen', async () => {

@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { DocumentListDto } from '@contracts/documents.ts';
 import { api } from '../../api/client.ts';
 import { describeError } from '../../api/errors.ts';
+import { usePopover } from '../../ui/usePopover.ts';
 
 /** A document a question is limited to. */
 export interface ChosenDocument {
@@ -24,23 +25,13 @@ interface DocumentPickerProps {
 
 /** Limit a question to a few ready documents: a filterable checkbox list, and the chosen ones as removable chips. */
 export function DocumentPicker({ value, onChange }: DocumentPickerProps) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, ref, handleKeyDown } = usePopover();
   const [filter, setFilter] = useState('');
-  const ref = useRef<HTMLDivElement>(null);
   const menuId = useId();
   const documents = useQuery({ queryKey: readyDocumentsKey, queryFn: ({ signal }) => fetchReadyDocuments(signal), enabled: open });
   const needle = filter.trim().toLowerCase();
   const shown = (documents.data?.items ?? []).filter((d) => d.filename.toLowerCase().includes(needle));
   const full = value.length >= MAX_ASKED_DOCUMENTS;
-
-  useEffect(() => {
-    if (!open) return;
-    const handlePointer = (e: PointerEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', handlePointer);
-    return () => document.removeEventListener('pointerdown', handlePointer);
-  }, [open]);
 
   function handleToggle(doc: ChosenDocument) {
     const chosen = value.some((d) => d.id === doc.id);
@@ -48,7 +39,7 @@ export function DocumentPicker({ value, onChange }: DocumentPickerProps) {
   }
 
   return (
-    <div className="picker document-picker" ref={ref} onKeyDown={(e) => e.key === 'Escape' && open && (e.stopPropagation(), setOpen(false))}>
+    <div className="picker document-picker" ref={ref} onKeyDown={handleKeyDown}>
       <button type="button" className="button button-small button-ghost document-picker-button" aria-expanded={open} aria-controls={menuId} onClick={() => setOpen((v) => !v)}>
         Limit to documents
       </button>

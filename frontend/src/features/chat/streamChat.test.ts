@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BrokenResponseError, RateLimitedError, ServiceUnavailableError, type ApiError } from '../../api/errors.ts';
-import { signIn, signOut } from '../../api/session.ts';
-import { json, mockFetch } from '../../test/fetchMock.ts';
+import { mockFetch } from '../../test/fetchMock.ts';
+import { signInForEachTest } from '../../test/session.ts';
 import { streamChat, type ChatStreamHandlers } from './streamChat.ts';
 
-const user = { id: 'u1', email: 'ann@example.org', name: 'Ann', role: 'viewer' as const, disabled: false, createdAt: '', lastLoginAt: null };
 const source = { n: 1, documentId: 'doc-1', filename: 'volcanoes.pdf', page: 2, snippet: 'Krakatoa, 1883.' };
 
 /** Answers POST /chat with these SSE blocks, and records what the handlers were given. */
@@ -34,14 +33,7 @@ async function streamOf(blocks: string[]) {
 
 const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
-beforeEach(async () => {
-  mockFetch({ 'POST /api/v1/auth/login': () => json({ accessToken: 'token', expiresIn: 900, user }) });
-  await signIn(user.email, 'password');
-});
-afterEach(async () => {
-  await signOut();
-  vi.unstubAllGlobals();
-});
+signInForEachTest();
 
 describe('reading a streamed answer', () => {
   it('hands each event, checked against the contract, to its handler and skips events it does not know', async () => {

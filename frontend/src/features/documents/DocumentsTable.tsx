@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.tsx';
 import { formatBytes, formatDate, formatNumber } from '../../ui/format.ts';
+import { ActionsHeader, RowAction } from '../../ui/RowAction.tsx';
 import { uploaderOf, type LiveDocument } from './documents.api.ts';
 import type { SortDir, SortKey } from './documentView.ts';
 import { StatusCell } from './StatusCell.tsx';
@@ -59,11 +60,7 @@ export function DocumentsTable({ rows, canEdit, selected, onToggle, onToggleAll,
             {COLUMNS.slice(0, 6).map((c) => header(c.key, c.label, c.numeric))}
             {showUploader && <th scope="col">Uploader</th>}
             {header('createdAt', 'Added')}
-            {canEdit && (
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            )}
+            {canEdit && <ActionsHeader />}
           </tr>
         </thead>
         <tbody>
@@ -100,14 +97,8 @@ export function DocumentsTable({ rows, canEdit, selected, onToggle, onToggleAll,
               </td>
               {canEdit && (
                 <td className="actions-cell">
-                  {doc.status === 'failed' && (
-                    <button type="button" className="button button-small" onClick={() => onRetry(doc)} aria-label={`Retry ${doc.filename}`}>
-                      Retry
-                    </button>
-                  )}
-                  <button type="button" className="button button-small button-danger-ghost" onClick={() => onDelete(doc)} aria-label={`Delete ${doc.filename}`}>
-                    Delete
-                  </button>
+                  {doc.status === 'failed' && <RowAction label="Retry" item={doc.filename} onClick={() => onRetry(doc)} />}
+                  <RowAction label="Delete" item={doc.filename} danger onClick={() => onDelete(doc)} />
                 </td>
               )}
             </tr>
