@@ -266,17 +266,41 @@ wait_healthy() { # version deadline
   return 1
 }
 
-smoke_test() { # version
-  local server https_port answer
+# Runs a command every 2 s until it succeeds or the deadline passes: a fresh container may take a
+# few seconds to reach every dependency after its healthcheck went green.
+retry_until() { # deadline command...
+  local deadline=$1
+  shift
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 2
+  done
+}
+
+sign_in_page_served() { # server https-port
+  curl -sfk --max-time 10 --resolve "$1:$2:127.0.0.1" "https://$1:$2/" | grep -qi '<div id="root"'
+}
+
+ready_green() { # version; prints what /ready says when it is not green
+  compose "$1" exec -T api node -e "fetch('http://127.0.0.1:3000/ready').then(async (r) => { if (!r.ok) console.error(await r.text()); process.exit(r.ok ? 0 : 1); }, (e) => { console.error(e.message); process.exit(1); })" 2>"$ready_answer"
+}
+
+question_answered() { # server https-port
+  curl -sfk --max-time 120 --resolve "$1:$2:127.0.0.1" -H "authorization: Bearer $SMOKE_API_KEY" -H 'content-type: application/json' \
+    -d '{"question":"What is this system for?","stream":false}' "https://$1:$2/api/v1/chat" | grep -q '"answer"'
+}
+
+smoke_test() { # version deadline
+  local server https_port
   server=$(env_value SERVER_NAME); https_port=$(env_value HTTPS_PORT); https_port=${https_port:-443}
-  curl -sfk --max-time 10 --resolve "$server:$https_port:127.0.0.1" "https://$server:$https_port/" | grep -qi '<div id="root"' \
-    || { say "smoke test: the sign-in page is not served over HTTPS"; return 1; }
-  compose "$1" exec -T api node -e "fetch('http://127.0.0.1:3000/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" \
-    || { say "smoke test: /ready is not green"; return 1; }
+  ready_answer=$(mktemp)
+  retry_until "$2" sign_in_page_served "$server" "$https_port" || { say "smoke test: the sign-in page is not served over HTTPS"; return 1; }
+  if ! retry_until "$2" ready_green "$1"; then
+    say "smoke test: /ready is not green: $(cat "$ready_answer")"; rm -f "$ready_answer"; return 1
+  fi
+  rm -f "$ready_answer"
   if [ -n "${SMOKE_API_KEY:-}" ]; then
-    answer=$(curl -sfk --max-time 120 --resolve "$server:$https_port:127.0.0.1" -H "authorization: Bearer $SMOKE_API_KEY" -H 'content-type: application/json' \
-      -d '{"question":"What is this system for?","stream":false}' "https://$server:$https_port/api/v1/chat" || true)
-    if ! printf '%s' "$answer" | grep -q '"answer"'; then say "smoke test: no question answered"; return 1; fi
+    retry_until "$2" question_answered "$server" "$https_port" || { say "smoke test: no question answered"; return 1; }
   else
     say "smoke test: SMOKE_API_KEY not set, no question asked"
   fi
@@ -328,7 +352,7 @@ case "$action" in
     check_ollama_from_container "$version" || { say "Ollama is not reachable from the containers (OLLAMA_HOST, extra_hosts); nothing was changed"; exit 3; }
     say "starting $version"
     deadline=$(( $(date +%s) + timeout ))
-    if compose "$version" up -d --remove-orphans && wait_healthy "$version" "$deadline" && smoke_test "$version"; then
+    if compose "$version" up -d --remove-orphans && wait_healthy "$version" "$deadline" && smoke_test "$version" "$deadline"; then
       record deploy "$version" "$previous" ok $(( $(date +%s) - started ))
       say "deployed $version in $(( $(date +%s) - started )) s"
       exit 0
