@@ -17,9 +17,11 @@ Addresses come from the product's settings (.env or the environment), overridabl
   PROMETHEUS_URL  Prometheus, e.g. http://127.0.0.1:9090   (checked when set)
   GRAFANA_URL     Grafana, e.g. http://127.0.0.1:3001      (checked when set)
 
-  --compose       also report the healthcheck state of every container of the compose project
-                  (docker-compose.production.yml; the api, Chroma and Redis are not published
-                  to the host there: run this inside the api container, or rely on this list)
+  --compose       the compose deployment (COMPOSE_FILE, RAG_ENV_FILE as for deploy-production.sh;
+                  env file default .env.production): the api, SQLite, Redis, Chroma and Ollama are
+                  asked from inside the api container (they are not published to the host),
+                  nginx at https://127.0.0.1:$HTTPS_PORT unless NGINX_URL says otherwise, and
+                  every container's healthcheck state is listed
 
 down (2):     the api, Chroma, Redis or nginx does not answer; nobody can use the product.
 degraded (1): Ollama unreachable or a model missing (questions fail, uploads wait), no ingest
@@ -31,7 +33,7 @@ EOF
 
 json=0
 timeout=5
-env_file=.env
+env_file=""
 compose=0
 compose_file=${COMPOSE_FILE:-docker-compose.production.yml}
 while [ $# -gt 0 ]; do
@@ -46,6 +48,9 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$(dirname "$0")/.."
+if [ -z "$env_file" ]; then
+  if [ "$compose" -eq 1 ]; then env_file=${RAG_ENV_FILE:-.env.production}; else env_file=.env; fi
+fi
 if [ -f "$env_file" ]; then
   # Only fill in what the environment does not set already.
   while IFS='=' read -r key value; do
@@ -108,51 +113,91 @@ redis_call() { # command... ; prints the reply's first line, or the bulk string
   exec 3>&-
 }
 
-# api: alive (/health) and ready (/ready names what is missing).
-fetch "$api_url/health"
-if [ "$http_code" = 200 ]; then
-  alive_took=$took; rm -f "$body"
-  fetch "$api_url/ready"
-  if [ "$http_code" = 200 ]; then report api ok "$alive_took" "ready"
+# The compose deployment publishes only nginx: the api answers for itself and its dependencies from
+# inside its container (/ready checks SQLite, Redis, Chroma and Ollama with the models), one line each.
+compose_checks() {
+  local probe out name state ms detail
+  # shellcheck disable=SC2016 # JavaScript, run by node in the container
+  probe='const limit = Number(process.argv[1]) * 1000;
+const get = async (path) => {
+  const started = performance.now();
+  try {
+    const res = await fetch(`http://127.0.0.1:${process.env.PORT || 3000}${path}`, { signal: AbortSignal.timeout(limit) });
+    return { code: res.status, body: await res.text(), ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { code: 0, body: String(err.message), ms: Math.round(performance.now() - started) };
+  }
+};
+const line = (...fields) => console.log(fields.map((f) => String(f).replace(/[\t\n]/g, " ")).join("\t"));
+const health = await get("/health");
+if (health.code !== 200) { line("api", "down", health.ms, "no answer from /health inside the api container"); process.exit(0); }
+const ready = await get("/ready");
+let checks = {};
+try { checks = JSON.parse(ready.body).checks ?? {}; } catch {}
+line("api", ready.code === 200 ? "ok" : "degraded", health.ms, ready.code === 200 ? "ready" : "alive, not ready");
+const whenDown = { sqlite: "down", redis: "down", chroma: "down", ollama: "degraded" };
+for (const [name, c] of Object.entries(checks)) line(name, c.ok ? "ok" : (whenDown[name] ?? "degraded"), c.latencyMs, c.ok ? "ok" : c.error);'
+  if out=$("${compose_cmd[@]}" exec -T api node --input-type=module -e "$probe" "$timeout" 2>/dev/null) && [ -n "$out" ]; then
+    while IFS=$'\t' read -r name state ms detail; do report "$name" "$state" "$ms" "$detail"; done <<<"$out"
   else
-    failing=$(grep -o '"[a-z]*":{"ok":false' "$body" | cut -d'"' -f2 | tr '\n' ' ' || true)
-    report api degraded "$alive_took" "alive, not ready: ${failing:-unknown}"
+    report api down 0 "the api container does not answer (docker-compose ps api; docker-compose logs api)"
   fi
+}
+
+if [ "$compose" -eq 1 ]; then
+  # shellcheck source=scripts/compose.sh
+  source scripts/compose.sh
+  compose_command "$compose_file" "$env_file"
+  NGINX_URL=${NGINX_URL-https://127.0.0.1:${HTTPS_PORT:-443}}
+  compose_checks
 else
-  report api down "$took" "no answer from $api_url/health (HTTP $http_code)"
-fi
-rm -f "$body"
+  # api: alive (/health) and ready (/ready names what is missing).
+  fetch "$api_url/health"
+  if [ "$http_code" = 200 ]; then
+    alive_took=$took; rm -f "$body"
+    fetch "$api_url/ready"
+    if [ "$http_code" = 200 ]; then report api ok "$alive_took" "ready"
+    else
+      failing=$(grep -o '"[a-z]*":{"ok":false' "$body" | cut -d'"' -f2 | tr '\n' ' ' || true)
+      report api degraded "$alive_took" "alive, not ready: ${failing:-unknown}"
+    fi
+  else
+    report api down "$took" "no answer from $api_url/health (HTTP $http_code)"
+  fi
+  rm -f "$body"
 
-# Chroma
-check_http chroma "$chroma_url/api/v2/heartbeat" down
+  # Chroma
+  check_http chroma "$chroma_url/api/v2/heartbeat" down
 
-# Redis, and the ingest workers connected to it (BullMQ names their connections).
-started=$(now_ms)
-if pong=$(redis_call PING 2>/dev/null) && [[ "$pong" == +PONG* ]]; then
-  report redis ok "$(( $(now_ms) - started ))" "PONG"
+  # Redis, and the ingest workers connected to it (BullMQ names their connections).
   started=$(now_ms)
-  workers=$(redis_call CLIENT LIST 2>/dev/null | grep -c "name=${redis_prefix}:bull:aW5nZXN0 " || true)
-  if [ "${workers:-0}" -gt 0 ]; then report worker ok "$(( $(now_ms) - started ))" "$workers ingest worker(s) connected"
-  else report worker degraded "$(( $(now_ms) - started ))" "no ingest worker connected: uploads wait"; fi
-else
-  report redis down "$(( $(now_ms) - started ))" "no PONG from ${redis_url#*@}"
-  report worker down 0 "unknown: Redis is away"
-fi
+  if pong=$(redis_call PING 2>/dev/null) && [[ "$pong" == +PONG* ]]; then
+    report redis ok "$(( $(now_ms) - started ))" "PONG"
+    started=$(now_ms)
+    workers=$(redis_call CLIENT LIST 2>/dev/null | grep -c "name=${redis_prefix}:bull:aW5nZXN0 " || true)
+    if [ "${workers:-0}" -gt 0 ]; then report worker ok "$(( $(now_ms) - started ))" "$workers ingest worker(s) connected"
+    else report worker degraded "$(( $(now_ms) - started ))" "no ingest worker connected: uploads wait"; fi
+  else
+    report redis down "$(( $(now_ms) - started ))" "no PONG from ${redis_url#*@}"
+    report worker down 0 "unknown: Redis is away"
+  fi
 
-# Ollama, with the configured models.
-fetch "$ollama_url/api/tags"
-if [ "$http_code" = 200 ]; then
-  missing=""
-  for model in "$chat_model" "$embed_model"; do
-    [[ "$model" == *:* ]] || model="$model:latest"
-    grep -q "\"name\":\"$model\"" "$body" || missing="$missing $model"
-  done
-  if [ -z "$missing" ]; then report ollama ok "$took" "models present"
-  else report ollama degraded "$took" "missing model(s):$missing (ollama pull)"; fi
-else
-  report ollama degraded "$took" "no answer from $ollama_url (HTTP $http_code): questions fail, uploads wait"
+  # Ollama, with the configured models.
+  fetch "$ollama_url/api/tags"
+  if [ "$http_code" = 200 ]; then
+    missing=""
+    for model in "$chat_model" "$embed_model"; do
+      [[ "$model" == *:* ]] || model="$model:latest"
+      grep -q "\"name\":\"$model\"" "$body" || missing="$missing $model"
+    done
+    if [ -z "$missing" ]; then report ollama ok "$took" "models present"
+    else report ollama degraded "$took" "missing model(s):$missing (ollama pull)"; fi
+  else
+    report ollama degraded "$took" "no answer from $ollama_url (HTTP $http_code): questions fail, uploads wait"
+  fi
+  rm -f "$body"
+
 fi
-rm -f "$body"
 
 [ -z "${NGINX_URL:-}" ] || check_http nginx "$NGINX_URL/" down
 [ -z "${PROMETHEUS_URL:-}" ] || check_http prometheus "$PROMETHEUS_URL/-/ready" degraded
@@ -173,7 +218,7 @@ if [ "$compose" -eq 1 ]; then
       starting) report "container${cname}" degraded 0 "$cstate" ;;
       *) report "container${cname}" down 0 "$cstate" ;;
     esac
-  done < <(docker-compose -f "$compose_file" ps -q 2>/dev/null)
+  done < <("${compose_cmd[@]}" ps -q 2>/dev/null)
 fi
 
 overall=ok

@@ -2,7 +2,8 @@
  * scripts/deploy-production.sh against the production stack in containers: a deploy of a new
  * version, a deploy of an image whose healthcheck fails (rolled back automatically), and
  * scripts/rollback.sh, each time with the documents, conversations and vectors intact; then the
- * pre-deploy backup restored with scripts/restore.sh --compose. Run by
+ * pre-deploy backup restored with scripts/restore.sh --compose, and scripts/health-check.sh --compose.
+ * Run by
  * scripts/test-containers.sh after production-stack.containers.ts, on the stack it left running.
  */
 import assert from 'node:assert/strict';
@@ -37,8 +38,8 @@ const backups = () => {
   }
 };
 
-/** Runs a deploy script the way an operator would, on the test's stack; returns its exit code, output and time. */
-async function deploy(script: string, ...args: string[]) {
+/** Runs an ops script the way an operator would, on the test's stack; returns its exit code, output and time. */
+async function runScript(script: string, ...args: string[]) {
   const started = performance.now();
   const { code, out } = await runWithInput('bash', [path.join(root, 'scripts', script), ...args], '', {
     COMPOSE_FILE: env('RAG_COMPOSE_FILES'),
@@ -126,7 +127,7 @@ describe('deploying with scripts/deploy-production.sh', () => {
     const { done } = await ask(token, 'When is the boiler pressure checked?');
     assert.ok(done.citations.length > 0, 'the answer cites nothing');
 
-    const first = await deploy('deploy-production.sh', ...deployArgs(tag));
+    const first = await runScript('deploy-production.sh', ...deployArgs(tag));
     assert.equal(first.code, 0, first.out);
     assert.match(first.out, /pre-flight passed/);
     assert.doesNotMatch(first.out, /SMOKE_API_KEY not set/);
@@ -136,7 +137,7 @@ describe('deploying with scripts/deploy-production.sh', () => {
   step('deploys a new version: a backup first, then the new images, healthy, with the data intact', async () => {
     atBackup = await snapshot(token);
     const earlier = backups();
-    const next = await deploy('deploy-production.sh', ...deployArgs(`${tag}-next`));
+    const next = await runScript('deploy-production.sh', ...deployArgs(`${tag}-next`));
     assert.equal(next.code, 0, next.out);
     assert.deepEqual(lastRecord().slice(2, 6), ['deploy', `${tag}-next`, tag, 'ok']);
     const made = backups().filter((n) => !earlier.includes(n));
@@ -152,7 +153,7 @@ describe('deploying with scripts/deploy-production.sh', () => {
   });
 
   step('rolls back by itself when the new image fails its healthcheck, and the data is intact', async () => {
-    const broken = await deploy('deploy-production.sh', ...deployArgs(`${tag}-broken`));
+    const broken = await runScript('deploy-production.sh', ...deployArgs(`${tag}-broken`));
     assert.equal(broken.code, 1, broken.out);
     assert.match(broken.out, new RegExp(`the deploy of ${tag}-broken failed`));
     assert.deepEqual(lastRecord().slice(2, 6), ['deploy', `${tag}-broken`, `${tag}-next`, 'rolled-back']);
@@ -168,7 +169,7 @@ describe('deploying with scripts/deploy-production.sh', () => {
   });
 
   step('goes back to the version before with scripts/rollback.sh, and the data is intact', async () => {
-    const back = await deploy('rollback.sh', '--timeout', '300');
+    const back = await runScript('rollback.sh', '--timeout', '300');
     assert.equal(back.code, 0, back.out);
     assert.deepEqual(lastRecord().slice(2, 6), ['rollback', tag, `${tag}-next`, 'ok']);
     assert.equal(await runningVersion(), tag);
@@ -185,7 +186,7 @@ describe('deploying with scripts/deploy-production.sh', () => {
     await waitReady(token, ((await res.json()) as { documents: DocumentDto[] }).documents[0]!.id);
     assert.notDeepEqual(await snapshot(token), atBackup);
 
-    const restore = await deploy('restore.sh', '--compose', preDeployBackup);
+    const restore = await runScript('restore.sh', '--compose', preDeployBackup);
     assert.equal(restore.code, 0, restore.out);
     assert.equal(await runningVersion(), tag, 'the restore changed the running version');
     await waitHealthy();
@@ -194,5 +195,25 @@ describe('deploying with scripts/deploy-production.sh', () => {
     const { done } = await ask(token, 'When is the boiler pressure checked?');
     assert.ok(done.citations.length > 0, 'no citation after the restore');
     process.stdout.write(`# figure: scripts/restore.sh --compose of the pre-deploy backup ${restore.seconds.toFixed(0)} s\n`);
+  });
+
+  step('reports every service and container with scripts/health-check.sh --compose, and Ollama degraded without its model', async () => {
+    const report = (out: string) => JSON.parse(out.split('\n').find((l) => l.startsWith('{"status"')) ?? 'null') as { status: string; services: { name: string; status: string }[] } | null;
+    const healthy = await runScript('health-check.sh', '--compose', '--json');
+    assert.equal(healthy.code, 0, healthy.out);
+    const all = report(healthy.out)!;
+    for (const name of ['api', 'sqlite', 'redis', 'chroma', 'ollama', 'nginx']) {
+      assert.equal(all.services.find((s) => s.name === name)?.status, 'ok', `${name}: ${healthy.out}`);
+    }
+    assert.equal(all.services.filter((s) => s.name.startsWith('container')).length, 5, healthy.out);
+
+    emulator.faults.missingModels = ['llama3.2:3b'];
+    try {
+      const degraded = await runScript('health-check.sh', '--compose', '--json');
+      assert.equal(degraded.code, 1, degraded.out);
+      assert.equal(report(degraded.out)?.services.find((s) => s.name === 'ollama')?.status, 'degraded', degraded.out);
+    } finally {
+      emulator.faults.missingModels = [];
+    }
   });
 });
