@@ -293,8 +293,8 @@ question_answered() { # server https-port
 smoke_test() { # version deadline
   local server https_port
   server=$(env_value SERVER_NAME); https_port=$(env_value HTTPS_PORT); https_port=${https_port:-443}
-  ready_answer=$(mktemp)
   retry_until "$2" sign_in_page_served "$server" "$https_port" || { say "smoke test: the sign-in page is not served over HTTPS"; return 1; }
+  ready_answer=$(mktemp)
   if ! retry_until "$2" ready_green "$1"; then
     say "smoke test: /ready is not green: $(cat "$ready_answer")"; rm -f "$ready_answer"; return 1
   fi
