@@ -23,7 +23,7 @@ compose_command() {
 # runs the same version; empty when there is no api container.
 compose_running_version() {
   local id image
-  id=$("${compose_cmd[@]}" ps -q api 2>/dev/null | head -n 1)
+  id=$("${compose_cmd[@]}" ps -q api 2>/dev/null | head -n 1 || true)
   [ -n "$id" ] || return 0
   # The container's Config.Image (name:tag), not its top-level image id.
   image=$(compose_engine_get "/containers/$id/json" | grep -o '"Image":"[^"]*"' | cut -d'"' -f4 | grep '/backend:' | head -n 1 || true)
