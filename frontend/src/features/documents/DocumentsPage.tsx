@@ -8,7 +8,7 @@ import { Pager } from '../../ui/Pager.tsx';
 import { plural } from '../../ui/format.ts';
 import { PageLoading } from '../../app/PageStates.tsx';
 import { usePermissions } from '../auth/useSession.ts';
-import { documentsKey, fetchAllDocuments } from './documents.api.ts';
+import { documentsKey, fetchAllDocuments, refetchWhilePending } from './documents.api.ts';
 import { countByStatus, viewDocuments } from './documentView.ts';
 import { DocumentsTable } from './DocumentsTable.tsx';
 import { DocumentsToolbar } from './DocumentsToolbar.tsx';
@@ -25,7 +25,11 @@ export default function DocumentsPage() {
   const { canEdit } = usePermissions();
   const { view, collectionId, setCollection, setSearch, setStatus, setSort, setPage } = useDocumentsView();
   const collections = useCollections();
-  const docs = useQuery({ queryKey: documentsKey(collectionId), queryFn: ({ signal }) => fetchAllDocuments(collectionId, signal) });
+  const docs = useQuery({
+    queryKey: documentsKey(collectionId),
+    queryFn: ({ signal }) => fetchAllDocuments(collectionId, signal),
+    refetchInterval: (query) => refetchWhilePending(query.state.data),
+  });
   const uploads = useUploads();
   const actions = useDocumentActions(collectionId);
   const [selected, setSelected] = useState<Set<string>>(new Set());

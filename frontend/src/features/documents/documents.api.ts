@@ -12,6 +12,18 @@ export type LiveDocument = DocumentDto & {
 
 export const documentsKey = (collectionId: string) => ['documents', collectionId] as const;
 
+/** How often a collection's list is read again while some of its documents are still being processed. */
+export const PENDING_REFETCH_MS = 10_000;
+
+/**
+ * The refetch interval of a collection's list: live events keep it current, and while a document
+ * is queued or processing the list is also read again now and then, so a missed event (a socket
+ * that reconnected, a relay that dropped one) leaves a row stale for seconds, not for ever.
+ */
+export function refetchWhilePending(documents: LiveDocument[] | undefined): number | false {
+  return documents?.some((d) => d.status === 'queued' || d.status === 'processing') ? PENDING_REFETCH_MS : false;
+}
+
 const PAGE = 200;
 const MAX_DOCUMENTS = 5000;
 

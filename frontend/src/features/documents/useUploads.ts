@@ -3,7 +3,7 @@ import { session } from '../../api/session.ts';
 import { useQueries } from '@tanstack/react-query';
 import { uploadFile } from '../../api/upload.ts';
 import { createUploadQueue, sessionUploadStore, type UploadItem } from './uploadQueue.ts';
-import { documentsKey, fetchAllDocuments, type LiveDocument } from './documents.api.ts';
+import { documentsKey, fetchAllDocuments, refetchWhilePending, type LiveDocument } from './documents.api.ts';
 
 /**
  * The app's upload queue: one for the tab, so uploads continue while other pages are open. Its
@@ -20,7 +20,11 @@ export function useUploads(): { items: UploadItem[]; documents: Map<string, Live
   const all = useSyncExternalStore(uploadQueue.subscribe, uploadQueue.get);
   const collectionIds = [...new Set(all.map((i) => i.collectionId))];
   const lists = useQueries({
-    queries: collectionIds.map((id) => ({ queryKey: documentsKey(id), queryFn: ({ signal }: { signal: AbortSignal }) => fetchAllDocuments(id, signal) })),
+    queries: collectionIds.map((id) => ({
+      queryKey: documentsKey(id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchAllDocuments(id, signal),
+      refetchInterval: (query: { state: { data: LiveDocument[] | undefined } }) => refetchWhilePending(query.state.data),
+    })),
   });
   const documents = new Map<string, LiveDocument>();
   const readAt = new Map<string, number>();
