@@ -30,8 +30,10 @@ compose_running_version() {
   [ -z "$image" ] || printf '%s\n' "${image##*:}"
 }
 
-# GET on the container engine's API (Docker, or Podman's compatible service) at DOCKER_HOST.
+# The container engine's socket (Docker, or Podman's compatible service), from DOCKER_HOST.
+compose_engine_socket() { local host=${DOCKER_HOST:-unix:///var/run/docker.sock}; echo "${host#unix://}"; }
+
+# GET on the container engine's API; ENGINE_TIMEOUT seconds at the most (default 30).
 compose_engine_get() {
-  local socket=${DOCKER_HOST:-unix:///var/run/docker.sock}
-  curl -sf --max-time "${ENGINE_TIMEOUT:-30}" --unix-socket "${socket#unix://}" "http://engine$1"
+  curl -sf --max-time "${ENGINE_TIMEOUT:-30}" --unix-socket "$(compose_engine_socket)" "http://engine$1"
 }

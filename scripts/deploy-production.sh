@@ -78,13 +78,11 @@ env_value() { sed -n "s/^$1=//p" "$env_file" 2>/dev/null | tail -n 1; }
 
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
 
-engine_socket() { local h=${DOCKER_HOST:-unix:///var/run/docker.sock}; echo "${h#unix://}"; }
-engine_get() { compose_engine_get "$1"; }
 
 check_engine() {
   local info api ver
-  if ! info=$(engine_get /version); then
-    fail "no container engine answers at $(engine_socket) (start Docker, or podman system service; set DOCKER_HOST)"
+  if ! info=$(compose_engine_get /version); then
+    fail "no container engine answers at $(compose_engine_socket) (start Docker, or podman system service; set DOCKER_HOST)"
     return
   fi
   api=$(printf '%s' "$info" | grep -o '"ApiVersion":"[0-9.]*"' | head -n 1 | cut -d'"' -f4)
@@ -169,7 +167,7 @@ check_certificates() {
 
 check_disk() {
   local path free_kb fs seen=" "
-  for path in "$root" "$(dirname "$(engine_socket)")"; do
+  for path in "$root" "$(dirname "$(compose_engine_socket)")"; do
     [ -d "$path" ] || continue
     # One line per filesystem, not per path.
     fs=$(df -Pk "$path" | awk 'NR==2 {print $1}')
@@ -255,7 +253,7 @@ wait_healthy() { # version deadline
     all_ok=1
     ids=$(compose "$1" ps -q)
     for id in $ids; do
-      state=$(engine_get "/containers/$id/json" | grep -o '"Health":{"Status":"[a-z]*"' | cut -d'"' -f6 || true)
+      state=$(compose_engine_get "/containers/$id/json" | grep -o '"Health":{"Status":"[a-z]*"' | cut -d'"' -f6 || true)
       if [ "$state" = starting ] && command -v podman >/dev/null; then podman healthcheck run "$id" >/dev/null 2>&1 || true; fi
       if [ "$state" = unhealthy ]; then say "container $id is unhealthy"; return 1; fi
       [ -z "$state" ] || [ "$state" = healthy ] || all_ok=0

@@ -204,11 +204,10 @@ fi
 if [ -n "${GRAFANA_URL:-}" ]; then check_http grafana "$GRAFANA_URL/api/health" degraded; fi
 
 if [ "$compose" -eq 1 ]; then
-  socket=${DOCKER_HOST:-unix:///var/run/docker.sock}; socket=${socket#unix://}
   while read -r id; do
     [ -n "$id" ] || continue
     # The engine's API (Docker, or Podman's compatible service) at DOCKER_HOST: no docker CLI needed.
-    info=$(curl -sf --max-time "$timeout" --unix-socket "$socket" "http://engine/containers/$id/json" || true)
+    info=$(ENGINE_TIMEOUT=$timeout compose_engine_get "/containers/$id/json" || true)
     cname=$(printf '%s' "$info" | grep -o '"Name":"/[^"]*"' | head -n 1 | cut -d'"' -f4)
     cstate=$(printf '%s' "$info" | grep -o '"Health":{"Status":"[a-z]*"' | cut -d'"' -f6)
     [ -n "$cstate" ] || cstate=$(printf '%s' "$info" | grep -o '"Status":"[a-z]*"' | head -n 1 | cut -d'"' -f4)
